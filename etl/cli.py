@@ -1,0 +1,152 @@
+"""`python -m etl`: the command line, also the contract for automation.
+
+Exit status 0 means done; anything else means nothing was changed, with the
+reasons on stderr in the same words the upload page uses. No tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from etl.extract import ExtractFilter, extract_frame, to_csv_bytes, to_xlsx_bytes
+from etl.load import AlreadyLoaded, NotRolledBack, load_path, rollback
+from etl.periods import PeriodError, parse_period
+from etl.problems import FileRefused, Invalid
+from etl.queries import submissions
+from etl.store import Store, StoreBusy
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 3
+
+# Subcommands added by other parts of the ETL (benchmarks): functions taking the subparsers.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _user(args: argparse.Namespace) -> str:
+    return args.user or getpass.getuser()
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            if not path.is_file():
+                raise FileRefused(f"'{name}' does not exist or is not a file.")
+            print(load_path(store, path, _user(args)).summary())
+        except AlreadyLoaded as err:
+            print(f"{path.name}: {err}")
+        except FileRefused as err:
+            print(f"{path.name}: refused: {err}", file=sys.stderr)
+            status = EXIT_INVALID
+        except Invalid as err:
+            print(
+                f"{path.name}: refused, nothing was loaded. {len(err.problems)} problem(s):",
+                file=sys.stderr,
+            )
+            for problem in err.problems:
+                print(f"  - {problem.describe()}", file=sys.stderr)
+            status = EXIT_INVALID
+    return status
+
+
+def _month(text: str | None) -> object:
+    return parse_period(text) if text else None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    flt = ExtractFilter(
+        indicators=tuple(i.upper() for i in args.indicator or ()),
+        first=_month(args.from_),
+        last=_month(args.to),
+    )
+    frame = extract_frame(Store(args.db), flt)
+    if frame.empty:
+        print("No figures match those filters; nothing was written.", file=sys.stderr)
+        return EXIT_INVALID
+    content = to_xlsx_bytes(frame) if args.format == "xlsx" else to_csv_bytes(frame)
+    if args.output:
+        Path(args.output).write_bytes(content)
+        print(f"{len(frame)} rows written to {args.output}")
+    elif args.format == "xlsx":
+        print("Give --output PATH for an Excel extract.", file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        sys.stdout.write(content.decode("utf-8-sig"))
+    return 0
+
+
+def cmd_submissions(args: argparse.Namespace) -> int:
+    frame = submissions(Store(args.db)).drop(columns=["sha256"])
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif frame.empty:
+        print("No submissions yet.")
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    try:
+        plan = rollback(Store(args.db), args.id, _user(args))
+    except NotRolledBack as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"Submission {args.id} rolled back: {len(plan)} figure(s) restored to their "
+        "previous values (or to no figure where it was the first)."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    common.add_argument("--user", help="who is acting, for the history (default: login name)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", parents=[common], help="validate and load spreadsheets")
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.set_defaults(func=cmd_load)
+
+    extract = sub.add_parser("extract", parents=[common], help="write current figures")
+    extract.add_argument("--indicator", action="append", metavar="CODE")
+    extract.add_argument("--from", dest="from_", metavar="YYYY-MM")
+    extract.add_argument("--to", metavar="YYYY-MM")
+    extract.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    extract.add_argument("--output", metavar="PATH")
+    extract.set_defaults(func=cmd_extract)
+
+    subs = sub.add_parser("submissions", parents=[common], help="list submissions, id first")
+    subs.add_argument("--format", choices=["table", "csv"], default="table")
+    subs.set_defaults(func=cmd_submissions)
+
+    back = sub.add_parser("rollback", parents=[common], help="withdraw a submission")
+    back.add_argument("id", type=int)
+    back.set_defaults(func=cmd_rollback)
+    for extend in EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StoreBusy as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BUSY
+    except PeriodError as err:
+        print(f"That month {err}", file=sys.stderr)
+        return EXIT_USAGE
