@@ -47,6 +47,8 @@ class Indicator:
     amber_tolerance: float | None = None
     reference_line: float | None = None
     reference_label: str = ""
+    counts_children: bool = False  # published extracts suppress small numbers of children
+    denominator_indicator: str = ""  # the count a percentage is "of", when not stored with it
 
     @property
     def is_percent(self) -> bool:
@@ -156,6 +158,8 @@ def _indicator(raw: dict, where: str) -> Indicator:
             amber_tolerance=raw.get("amber_tolerance"),
             reference_line=raw.get("reference_line"),
             reference_label=raw.get("reference_label", ""),
+            counts_children=bool(raw.get("counts_children", False)),
+            denominator_indicator=raw.get("denominator_indicator", ""),
         )
     except KeyError as missing:
         raise CatalogueError(f"{where}: missing field {missing}") from None

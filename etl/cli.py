@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.benchmarks.cli import add_subcommand as add_benchmarks_subcommand
 from etl.extract import ExtractFilter, extract_frame, to_csv_bytes, to_xlsx_bytes
 from etl.load import AlreadyLoaded, NotRolledBack, load_path, rollback
 from etl.periods import PeriodError, parse_period
@@ -25,8 +26,8 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 3
 
-# Subcommands added by other parts of the ETL (benchmarks): functions taking the subparsers.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Subcommands that live with their own part of the ETL: functions taking the subparsers.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [add_benchmarks_subcommand]
 
 
 def _user(args: argparse.Namespace) -> str:

@@ -123,20 +123,22 @@ def prepare(
     sheet = data_sheet(book)
     observations = pd.DataFrame(columns=OBSERVATION_COLUMNS)
     layout, skipped, ignored = "targets only", 0, []
-    if sheet is not None:
-        try:
-            located = locate(sheet)
-            checked = check_sheet(located, cat, today)
-            problems += checked.problems
-            observations, skipped = checked.observations, checked.skipped
-            layout, ignored = located.layout, located.ignored_columns
-        except Invalid as err:
-            problems += err.problems
-    targets = pd.DataFrame(columns=TARGET_COLUMNS)
+    targets, target_problems = pd.DataFrame(columns=TARGET_COLUMNS), []
     target_sheet = book.sheet("targets")
     if target_sheet is not None:
         targets, target_problems = check_targets(target_sheet, cat)
-        problems += target_problems
+    if sheet is not None:
+        try:
+            located = locate(sheet)
+            # The template's empty data sheet beside filled-in targets is a targets-only upload.
+            if located.entries or targets.empty:
+                checked = check_sheet(located, cat, today)
+                problems += checked.problems
+                observations, skipped = checked.observations, checked.skipped
+                layout, ignored = located.layout, located.ignored_columns
+        except Invalid as err:
+            problems += err.problems
+    problems += target_problems
     if sheet is None and target_sheet is None:
         problems.append(Problem("", None, "", "", "has no sheet of figures (name it 'data')."))
     if sheet is None and target_sheet is not None and targets.empty and not problems:
@@ -163,20 +165,32 @@ def _loaded_as(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
 
 
 def _diff(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame) -> pd.DataFrame:
+    """Compare incoming figures with the current ones.
+
+    A file that leaves out numerator, denominator or commentary (a wide scorecard,
+    say) keeps the stored ones for an unchanged value, so it never silently wipes
+    them; a changed value without them stores none, since the old ones no longer fit.
+    """
     con.register("incoming", incoming)
     try:
         return con.execute(
             """
-            SELECT n.indicator, n.period, n.breakdown, n.value, n.numerator, n.denominator,
+            SELECT n.indicator, n.period, n.breakdown, n.value,
+                   CASE WHEN c.value = n.value AND n.numerator IS NULL AND n.denominator IS NULL
+                        THEN c.numerator ELSE n.numerator END AS numerator,
+                   CASE WHEN c.value = n.value AND n.numerator IS NULL AND n.denominator IS NULL
+                        THEN c.denominator ELSE n.denominator END AS denominator,
                    coalesce(n.commentary, c.commentary) AS commentary,
                    n.sheet, n."row",
                    c.value AS old_value, c.submission_id AS old_submission,
                    CASE
                      WHEN c.value IS NULL THEN 'new'
                      WHEN c.value <> n.value THEN 'changed'
-                     WHEN n.numerator IS DISTINCT FROM c.numerator
-                       OR n.denominator IS DISTINCT FROM c.denominator
-                       OR (n.commentary IS NOT NULL AND n.commentary IS DISTINCT FROM c.commentary)
+                     WHEN (n.numerator IS NOT NULL OR n.denominator IS NOT NULL)
+                          AND (n.numerator IS DISTINCT FROM c.numerator
+                               OR n.denominator IS DISTINCT FROM c.denominator)
+                       THEN 'details'
+                     WHEN n.commentary IS NOT NULL AND n.commentary IS DISTINCT FROM c.commentary
                        THEN 'details'
                      ELSE 'unchanged'
                    END AS status

@@ -49,8 +49,11 @@ ACCEPTED_FORMS = "2015-04, Apr-15, Apr 2015, April 2015, 01/04/2015 (day first) 
 
 
 def _year(text: str) -> int:
+    """Two-digit years follow Excel's rule: 00-29 are 2000-2029, 30-99 are 1930-1999."""
     year = int(text)
-    return 2000 + year if len(text) == 2 else year
+    if len(text) == 2:
+        return 2000 + year if year < 30 else 1900 + year
+    return year
 
 
 def _month_start(year: int, month: int) -> dt.date:

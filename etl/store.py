@@ -16,13 +16,15 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from etl.benchmarks import SCHEMA_VERSION as BENCHMARK_SCHEMA_VERSION
+from etl.benchmarks.store import ensure_schema as ensure_benchmark_schema
 from etl.config import database_path
 
 SCHEMA_VERSION = 1
@@ -93,10 +95,6 @@ CREATE OR REPLACE VIEW current_target_revisions AS
         PARTITION BY indicator, effective_from ORDER BY submission_id DESC) = 1;
 """
 
-# Other modules (benchmarks) register their tables here as (component, version, create
-# function), so opening any database prepares every table the product needs, once.
-SCHEMA_HOOKS: list[tuple[str, int, Callable[[duckdb.DuckDBPyConnection], None]]] = []
-
 _write_locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -166,9 +164,10 @@ class Store:
 
 
 def version(con: duckdb.DuckDBPyConnection) -> str:
-    """A short fingerprint of the submissions table, which every change passes through."""
+    """A fingerprint of submissions and benchmark releases: every change passes through them."""
     row = con.execute(
-        "SELECT count(*), coalesce(max(id), 0), count(rolled_back_at) FROM submissions"
+        "SELECT count(*), coalesce(max(id), 0), count(rolled_back_at), "
+        "(SELECT count(*) FROM benchmark_releases) FROM submissions"
     ).fetchall()[0]
     return "-".join(str(int(v)) for v in row)
 
@@ -188,7 +187,10 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         if has_info
         else {}
     )
-    wanted = [("core", SCHEMA_VERSION, lambda c: c.execute(SCHEMA)), *SCHEMA_HOOKS]
+    wanted = [
+        ("core", SCHEMA_VERSION, lambda c: c.execute(SCHEMA)),
+        ("benchmarks", BENCHMARK_SCHEMA_VERSION, ensure_benchmark_schema),
+    ]
     for component, version, create in wanted:
         if installed.get(component) == version:
             continue

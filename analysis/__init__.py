@@ -1,0 +1,1 @@
+"""Pure analysis of indicator series: no Streamlit, no database."""

@@ -1,0 +1,185 @@
+"""The councillors' scorecard: one row per indicator for a chosen month ("as at").
+
+Each row answers the three questions a member asks before a meeting: where are
+we (value against target, as RAG), which way are we going (against last month
+and against the same month last year, judged by the indicator's polarity), and
+what has the last year looked like (a 13-month sparkline). The rules themselves
+live in `analysis.rag`; this module only gathers the figures they need.
+
+Which figure stands for an indicator: the whole-authority figure (breakdown
+''). An indicator reported only by breakdown (LAC_DISTANCE, by distance band)
+is represented by the *last* value in the catalogue's display order for that
+breakdown ("Over 100 miles"): it is the band councillors are told about, the one
+the service is trying to bring down, and the bands' total is already the
+looked-after count shown in its own row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS, direction, rag, target_for
+from analysis.summary import format_target
+from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
+from etl.periods import add_months
+
+SPARKLINE_MONTHS = 13
+NO_FIGURE = "No figure this month"
+
+COLUMNS = [
+    "code",
+    "name",
+    "family",
+    "breakdown",
+    "unit",
+    "polarity",
+    "decimals",
+    "value",
+    "target",
+    "amber_tolerance",
+    "rag",
+    "rag_label",
+    "previous_value",
+    "direction_month",
+    "year_ago_value",
+    "direction_year",
+    "sparkline",
+    "commentary",
+]
+
+
+def months_with_data(values: pd.DataFrame) -> list[dt.date]:
+    """Every month that has at least one figure, newest first (the "as at" choices)."""
+    if values.empty:
+        return []
+    return sorted(set(values["period"]), reverse=True)
+
+
+def latest_month(values: pd.DataFrame) -> dt.date | None:
+    """The default "as at" month: the latest month with any figure."""
+    months = months_with_data(values)
+    return months[0] if months else None
+
+
+def headline_breakdown(indicator: Indicator, cat: Catalogue) -> str:
+    """The breakdown whose figure stands for the indicator on the scorecard (see module doc)."""
+    if indicator.breakdown in ("none", "team"):
+        return WHOLE_AUTHORITY
+    order = cat.breakdown_values.get(indicator.breakdown, ())
+    return order[-1] if order else WHOLE_AUTHORITY
+
+
+def _clean(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def build_scorecard(
+    values: pd.DataFrame, targets: pd.DataFrame, cat: Catalogue, as_at: dt.date
+) -> pd.DataFrame:
+    """One row per catalogue indicator, in catalogue order, as at the month `as_at`.
+
+    `values` is `etl.queries.current_values` (period as date); `targets` is
+    `etl.queries.targets`. Missing figures are NaN/None, never zero, and an
+    indicator with no figure that month still has its row so the gap is visible.
+    """
+    lookup: dict[tuple[str, str, dt.date], float] = {}
+    notes: dict[tuple[str, str, dt.date], str] = {}
+    if not values.empty:
+        for code, breakdown, period, value, note in zip(
+            values["indicator"],
+            values["breakdown"],
+            values["period"],
+            values["value"],
+            values["commentary"],
+            strict=True,
+        ):
+            lookup[(code, breakdown, period)] = value
+            if isinstance(note, str) and note.strip():
+                notes[(code, breakdown, period)] = note.strip()
+
+    previous, year_ago = add_months(as_at, -1), add_months(as_at, -12)
+    spark_months = [add_months(as_at, -n) for n in range(SPARKLINE_MONTHS - 1, -1, -1)]
+    rows = []
+    for ind in cat.indicators:
+        part = headline_breakdown(ind, cat)
+
+        def at(month: dt.date, code: str = ind.code, part: str = part) -> float | None:
+            return _clean(lookup.get((code, part, month)))
+
+        value, prev, last_year = at(as_at), at(previous), at(year_ago)
+        target, tolerance = target_for(targets, ind.code, as_at)
+        status = rag(value, target, tolerance, ind.polarity)
+        rows.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "family": ind.family,
+                "breakdown": part,
+                "unit": ind.unit,
+                "polarity": ind.polarity,
+                "decimals": ind.decimals,
+                "value": value,
+                "target": target,
+                "amber_tolerance": tolerance,
+                "rag": status,
+                "rag_label": RAG_WORDS[status] if value is not None else NO_FIGURE,
+                "previous_value": prev,
+                "direction_month": direction(value, prev, ind.polarity, ind.decimals),
+                "year_ago_value": last_year,
+                "direction_year": direction(value, last_year, ind.polarity, ind.decimals),
+                "sparkline": [at(m) for m in spark_months],
+                "commentary": notes.get((ind.code, part, as_at), ""),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for column in ("value", "target", "amber_tolerance", "previous_value", "year_ago_value"):
+        frame[column] = frame[column].astype(float)
+    for column in ("rag", "direction_month", "direction_year"):
+        # Object columns keep None as None (pandas would otherwise make it NaN).
+        frame[column] = pd.Series([r[column] for r in rows], dtype=object)
+    return frame
+
+
+def _format(indicator: Indicator, value: float | None) -> str:
+    return indicator.format_value(value)
+
+
+def _trend_text(indicator: Indicator, word: str | None, before: float | None) -> str:
+    if not isinstance(word, str):
+        return "No figure to compare"
+    return f"{DIRECTION_ICONS[word]} (was {_format(indicator, before)})"
+
+
+def display_table(scorecard: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
+    """The scorecard as councillors read it: formatted text, with RAG and direction in words.
+
+    Colour is added by the page; every status here is already words plus an icon,
+    so the table means the same in black and white or to a screen reader.
+    """
+    rows = []
+    for row in scorecard.itertuples(index=False):
+        ind = cat.get(row.code)
+        label = f"{row.name}: {row.breakdown.lower()}" if row.breakdown else row.name
+        target = _clean(row.target)
+        status = row.rag if isinstance(row.rag, str) else None
+        rows.append(
+            {
+                "code": row.code,
+                "Indicator": label,
+                "Latest": _format(ind, row.value),
+                "Target": format_target(ind, target) if target is not None else "No target",
+                "Status": f"{RAG_ICONS[status]} {row.rag_label}",
+                "On last month": _trend_text(ind, row.direction_month, row.previous_value),
+                "On a year ago": _trend_text(ind, row.direction_year, row.year_ago_value),
+                "Last 13 months": row.sparkline,
+                "Good performance is": ind.better.split(" (")[0],
+                "Note": row.commentary,
+            }
+        )
+    return pd.DataFrame(rows)

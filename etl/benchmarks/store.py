@@ -1,0 +1,279 @@
+"""Benchmark tables in DuckDB: every release of a published file, and the values it brought.
+
+Published figures get revised, just as monthly submissions do, so values are never overwritten:
+each load is a release, only values that are new or differ from the current ones are written,
+and `benchmark_current` shows the latest figure for each measure, year and area. Loading the same
+file twice (same SHA-256) adds nothing. Every function takes an open connection so the caller
+decides the database and its lifetime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.benchmarks.dfe_files import KIND_DESCRIPTIONS, read_neighbours, read_values, sniff_kind
+from etl.benchmarks.mapping import MappingRow, mapping
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS benchmark_release_id START 1;
+CREATE TABLE IF NOT EXISTS benchmark_releases (
+    id INTEGER PRIMARY KEY DEFAULT nextval('benchmark_release_id'),
+    file_name VARCHAR NOT NULL,
+    file_kind VARCHAR NOT NULL,     -- tidy | lait | sfr_cla | sn_model
+    sha256 VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    loaded_by VARCHAR NOT NULL,
+    rows_read INTEGER NOT NULL,     -- values (or neighbour rows) the file holds for us
+    rows_added INTEGER NOT NULL,    -- first figure for that measure, year and area
+    rows_changed INTEGER NOT NULL   -- a revision of a figure already held
+);
+CREATE TABLE IF NOT EXISTS benchmark_values (
+    release_id INTEGER NOT NULL,
+    measure VARCHAR NOT NULL,       -- catalogue indicator code or a DFE_ measure key
+    year INTEGER NOT NULL,          -- calendar year the period ends in (2016 for 2015/16)
+    period_label VARCHAR NOT NULL,  -- '2015/16', 'at 31 March 2016', 'at 30 September 2016'
+    geographic_level VARCHAR NOT NULL,  -- National | Regional | Local authority
+    area_code VARCHAR NOT NULL,     -- 'E92000001', region code, or old LA code ('372')
+    area_name VARCHAR NOT NULL,
+    value DOUBLE,                   -- exactly as published; NULL when a symbol stands instead
+    symbol VARCHAR,                 -- GSS symbol (c, z, x, low, k, u, .., :, -) when value is NULL
+    source VARCHAR NOT NULL,
+    PRIMARY KEY (release_id, measure, year, geographic_level, area_code)
+);
+CREATE OR REPLACE VIEW benchmark_current AS
+SELECT * FROM benchmark_values
+QUALIFY row_number() OVER (
+    PARTITION BY measure, year, geographic_level, area_code ORDER BY release_id DESC
+) = 1;
+CREATE TABLE IF NOT EXISTS neighbour_models (
+    release_id INTEGER NOT NULL,
+    model VARCHAR NOT NULL,         -- '2021' (April 2021 model), '2025'
+    la_code VARCHAR NOT NULL,
+    la_name VARCHAR NOT NULL,
+    neighbour_rank INTEGER NOT NULL,  -- 1 = closest
+    neighbour_code VARCHAR NOT NULL,
+    neighbour_name VARCHAR,
+    closeness VARCHAR,              -- as published: 'Extremely Close' ... 'Not Close'
+    PRIMARY KEY (model, la_code, neighbour_rank)
+);
+"""
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the benchmark tables and view if they are missing (safe to call every time)."""
+    con.execute(SCHEMA)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    file_name: str
+    file_kind: str
+    status: str  # 'loaded' | 'no change' | 'already loaded'
+    release_id: int | None
+    rows_read: int = 0
+    rows_added: int = 0
+    rows_changed: int = 0
+    blanks: int = 0
+    model: str | None = None
+
+    def summary(self) -> str:
+        """One line for the command line and the upload page."""
+        what = KIND_DESCRIPTIONS.get(self.file_kind, self.file_kind)
+        if self.status == "already loaded":
+            return f"{self.file_name}: already loaded (release {self.release_id}); nothing changed."
+        subject = f"neighbour model {self.model}" if self.model else what
+        blanks = f", {self.blanks} blank cells skipped" if self.blanks else ""
+        return (
+            f"{self.file_name}: {subject}, release {self.release_id}: {self.rows_read} rows read, "
+            f"{self.rows_added} added, {self.rows_changed} revised{blanks}."
+        )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _existing_release(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
+    row = con.execute("SELECT min(id) FROM benchmark_releases WHERE sha256 = ?", [sha]).fetchone()
+    return row[0] if row else None
+
+
+def _new_release(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str, user: str, read: int
+) -> int:
+    return con.execute(
+        """INSERT INTO benchmark_releases
+           (file_name, file_kind, sha256, loaded_at, loaded_by, rows_read, rows_added,
+            rows_changed)
+           VALUES (?, ?, ?, ?, ?, ?, 0, 0) RETURNING id""",
+        [path.name, kind, sha, dt.datetime.now(), user, read],
+    ).fetchone()[0]
+
+
+def _store_values(
+    con: duckdb.DuckDBPyConnection, release_id: int, incoming: pd.DataFrame
+) -> tuple[int, int]:
+    """Write the rows that are new or differ from the current figure; (added, changed)."""
+    con.register("benchmark_incoming", incoming)
+    try:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE benchmark_diff AS
+               SELECT CAST(i.measure AS VARCHAR) AS measure, CAST(i.year AS INTEGER) AS year,
+                      CAST(i.period_label AS VARCHAR) AS period_label,
+                      CAST(i.geographic_level AS VARCHAR) AS geographic_level,
+                      CAST(i.area_code AS VARCHAR) AS area_code,
+                      CAST(i.area_name AS VARCHAR) AS area_name,
+                      CAST(i.value AS DOUBLE) AS value, CAST(i.symbol AS VARCHAR) AS symbol,
+                      CAST(i.source AS VARCHAR) AS source, c.measure IS NULL AS is_new
+               FROM benchmark_incoming i
+               LEFT JOIN benchmark_current c
+                 ON c.measure = i.measure AND c.year = i.year
+                AND c.geographic_level = i.geographic_level AND c.area_code = i.area_code
+               WHERE c.measure IS NULL
+                  OR c.value IS DISTINCT FROM CAST(i.value AS DOUBLE)
+                  OR c.symbol IS DISTINCT FROM CAST(i.symbol AS VARCHAR)"""
+        )
+        con.execute(
+            """INSERT INTO benchmark_values BY NAME
+               SELECT ? AS release_id, * EXCLUDE (is_new) FROM benchmark_diff""",
+            [release_id],
+        )
+        added, changed = con.execute(
+            "SELECT count(*) FILTER (is_new), count(*) FILTER (NOT is_new) FROM benchmark_diff"
+        ).fetchone()
+        con.execute("DROP TABLE benchmark_diff")
+    finally:
+        con.unregister("benchmark_incoming")
+    return int(added), int(changed)
+
+
+def _store_neighbours(
+    con: duckdb.DuckDBPyConnection, release_id: int, model: str, incoming: pd.DataFrame
+) -> tuple[int, int]:
+    """Replace one model's rows; (neighbour slots added, slots whose neighbour changed)."""
+    con.register("neighbour_incoming", incoming)
+    try:
+        added, changed = con.execute(
+            """SELECT count(*) FILTER (o.la_code IS NULL),
+                      count(*) FILTER (o.neighbour_code IS DISTINCT FROM i.neighbour_code
+                                       AND o.la_code IS NOT NULL)
+               FROM neighbour_incoming i LEFT JOIN neighbour_models o
+                 ON o.model = i.model AND o.la_code = i.la_code
+                AND o.neighbour_rank = i.neighbour_rank"""
+        ).fetchone()
+        con.execute("DELETE FROM neighbour_models WHERE model = ?", [model])
+        con.execute(
+            """INSERT INTO neighbour_models BY NAME
+               SELECT ? AS release_id, model, la_code, la_name,
+                      CAST(neighbour_rank AS INTEGER) AS neighbour_rank, neighbour_code,
+                      CAST(neighbour_name AS VARCHAR) AS neighbour_name, closeness
+               FROM neighbour_incoming""",
+            [release_id],
+        )
+    finally:
+        con.unregister("neighbour_incoming")
+    return int(added), int(changed)
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    user: str | None = None,
+    model: str | None = None,
+    rows: tuple[MappingRow, ...] | None = None,
+    own_transaction: bool = True,
+) -> LoadResult:
+    """Import one published file as a release, all or nothing.
+
+    Raises `BenchmarkFileError` (one sentence, nothing loaded) for a file we cannot read.
+    `model` names a statistical-neighbour model when the file name has no year in it. Pass
+    `own_transaction=False` when the caller already holds a transaction (`Store.writing()`),
+    which DuckDB cannot nest; the caller's commit or rollback then covers this load.
+    """
+    path = Path(path)
+    user = user or getpass.getuser() or "unknown"
+    rows = mapping() if rows is None else rows
+    sha = _sha256(path)
+    kind = sniff_kind(path)
+    existing = _existing_release(con, sha)
+    if existing is not None:
+        return LoadResult(path.name, kind, "already loaded", existing)
+    blanks, model_name = 0, None
+    if kind == "sn_model":
+        model_name, incoming = read_neighbours(path, model)
+    else:
+        kind, incoming, blanks = read_values(path, rows)
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
+    try:
+        release_id = _new_release(con, path, kind, sha, user, len(incoming))
+        if kind == "sn_model":
+            added, changed = _store_neighbours(con, release_id, model_name, incoming)
+        else:
+            added, changed = _store_values(con, release_id, incoming)
+        con.execute(
+            "UPDATE benchmark_releases SET rows_added = ?, rows_changed = ? WHERE id = ?",
+            [added, changed, release_id],
+        )
+        if own_transaction:
+            con.execute("COMMIT")
+    except BaseException:
+        if own_transaction:
+            con.execute("ROLLBACK")
+        raise
+    status = "loaded" if added or changed else "no change"
+    return LoadResult(
+        path.name, kind, status, release_id, len(incoming), added, changed, blanks, model_name
+    )
+
+
+def releases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every release, newest first."""
+    return con.execute("SELECT * FROM benchmark_releases ORDER BY id DESC").df()
+
+
+def current_values(
+    con: duckdb.DuckDBPyConnection,
+    measure: str,
+    year: int | None = None,
+    geographic_level: str | None = None,
+) -> pd.DataFrame:
+    """The latest published figure for each area (and year), for one measure."""
+    return con.execute(
+        """SELECT * FROM benchmark_current
+           WHERE measure = $measure
+             AND ($year IS NULL OR year = $year)
+             AND ($level IS NULL OR geographic_level = $level)
+           ORDER BY year, geographic_level, area_code""",
+        {"measure": measure, "year": year, "level": geographic_level},
+    ).df()
+
+
+def value_history(
+    con: duckdb.DuckDBPyConnection, measure: str, year: int, area_code: str
+) -> pd.DataFrame:
+    """Every published version of one figure, oldest first, with the release it came in."""
+    return con.execute(
+        """SELECT v.*, r.file_name, r.loaded_at
+           FROM benchmark_values v JOIN benchmark_releases r ON r.id = v.release_id
+           WHERE v.measure = ? AND v.year = ? AND v.area_code = ?
+           ORDER BY v.release_id""",
+        [measure, year, area_code],
+    ).df()
+
+
+def neighbours(con: duckdb.DuckDBPyConnection, model: str, la_code: str) -> pd.DataFrame:
+    """A council's statistical neighbours in one model, closest first."""
+    return con.execute(
+        """SELECT neighbour_rank, neighbour_code, neighbour_name, closeness
+           FROM neighbour_models WHERE model = ? AND la_code = ?
+           ORDER BY neighbour_rank""",
+        [model, la_code],
+    ).df()
