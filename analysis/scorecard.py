@@ -28,6 +28,7 @@ from etl.periods import add_months
 
 SPARKLINE_MONTHS = 13
 NO_FIGURE = "No figure this month"
+BETTER_IF = {"higher": "Higher", "lower": "Lower", "neither": "Neither"}
 
 COLUMNS = [
     "code",
@@ -172,13 +173,13 @@ def display_table(scorecard: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
             {
                 "code": row.code,
                 "Indicator": label,
+                "Better if": BETTER_IF[ind.polarity],
                 "Latest": _format(ind, row.value),
                 "Target": format_target(ind, target) if target is not None else "No target",
                 "Status": f"{RAG_ICONS[status]} {row.rag_label}",
                 "On last month": _trend_text(ind, row.direction_month, row.previous_value),
                 "On a year ago": _trend_text(ind, row.direction_year, row.year_ago_value),
                 "Last 13 months": row.sparkline,
-                "Good performance is": ind.better.split(" (")[0],
                 "Note": row.commentary,
             }
         )

@@ -15,12 +15,20 @@ from pathlib import Path
 import pandas as pd
 
 from etl.benchmarks.cli import add_subcommand as add_benchmarks_subcommand
-from etl.extract import ExtractFilter, extract_frame, to_csv_bytes, to_xlsx_bytes
+from etl.extract import (
+    ExtractFilter,
+    FilterError,
+    NothingMatches,
+    build_filter,
+    describe,
+    produce,
+)
 from etl.load import AlreadyLoaded, NotRolledBack, load_path, rollback
 from etl.periods import PeriodError, parse_period
 from etl.problems import FileRefused, Invalid
 from etl.queries import submissions
 from etl.store import Store, StoreBusy
+from etl.template import cmd_template
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -63,25 +71,43 @@ def _month(text: str | None) -> object:
     return parse_period(text) if text else None
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    flt = ExtractFilter(
-        indicators=tuple(i.upper() for i in args.indicator or ()),
+def _listed(values: Sequence[str] | None) -> list[str]:
+    """Repeated options, each of which may also be a comma-separated list."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def extract_filter_from_args(args: argparse.Namespace) -> ExtractFilter:
+    """The command line's half of the page/command-line twin: the same ExtractFilter."""
+    return build_filter(
+        indicators=_listed(args.indicator),
+        families=_listed(args.family),
         first=_month(args.from_),
         last=_month(args.to),
+        financial_years=_listed(args.financial_year),
+        breakdowns=args.breakdown or (),
+        published=args.published,
     )
-    frame = extract_frame(Store(args.db), flt)
-    if frame.empty:
-        print("No figures match those filters; nothing was written.", file=sys.stderr)
-        return EXIT_INVALID
-    content = to_xlsx_bytes(frame) if args.format == "xlsx" else to_csv_bytes(frame)
-    if args.output:
-        Path(args.output).write_bytes(content)
-        print(f"{len(frame)} rows written to {args.output}")
-    elif args.format == "xlsx":
-        print("Give --output PATH for an Excel extract.", file=sys.stderr)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        flt = extract_filter_from_args(args)
+        download = produce(Store(args.db), flt, args.format, _user(args), via="command line")
+    except FilterError as err:
+        print(str(err), file=sys.stderr)
         return EXIT_USAGE
-    else:
-        sys.stdout.write(content.decode("utf-8-sig"))
+    except NothingMatches as err:
+        words = "; ".join(f"{k}: {v}" for k, v in describe(flt).items())
+        print(f"{err} ({words})", file=sys.stderr)
+        return EXIT_INVALID
+    target = Path(args.output) if args.output else None
+    if target is None and args.format == "csv":
+        sys.stdout.write(download.content.decode("utf-8-sig"))
+        return 0
+    if target is None or target.is_dir():
+        target = (target or Path.cwd()) / download.file_name
+    target.write_bytes(download.content)
+    print(f"{download.rows} rows written to {target}")
     return 0
 
 
@@ -121,12 +147,35 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", metavar="FILE")
     load.set_defaults(func=cmd_load)
 
-    extract = sub.add_parser("extract", parents=[common], help="write current figures")
-    extract.add_argument("--indicator", action="append", metavar="CODE")
+    extract = sub.add_parser(
+        "extract",
+        parents=[common],
+        help="write current figures (the twin of the Download figures page)",
+        description="Write current figures as CSV or Excel. Filters combine: an indicator "
+        "must be listed or in a listed family, a month within --from/--to and any "
+        "--financial-year, a breakdown among those given. No filter means everything.",
+    )
+    extract.add_argument("--indicator", action="append", metavar="CODE", help="repeatable")
+    extract.add_argument("--family", action="append", metavar="KEY", help="e.g. placements")
     extract.add_argument("--from", dest="from_", metavar="YYYY-MM")
     extract.add_argument("--to", metavar="YYYY-MM")
+    extract.add_argument("--financial-year", action="append", metavar="2015/16")
+    extract.add_argument(
+        "--breakdown",
+        action="append",
+        metavar="WHICH",
+        help="'whole authority', 'teams', 'distance bands', or a team or band name; repeatable",
+    )
+    extract.add_argument(
+        "--published",
+        action="store_true",
+        help="for anything leaving the council: suppress small numbers of children, "
+        "drop submission and user columns",
+    )
     extract.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    extract.add_argument("--output", metavar="PATH")
+    extract.add_argument(
+        "--output", metavar="PATH", help="file or folder (default: CSV to stdout, Excel to ./NAME)"
+    )
     extract.set_defaults(func=cmd_extract)
 
     subs = sub.add_parser("submissions", parents=[common], help="list submissions, id first")
@@ -136,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     back = sub.add_parser("rollback", parents=[common], help="withdraw a submission")
     back.add_argument("id", type=int)
     back.set_defaults(func=cmd_rollback)
+
+    template = sub.add_parser("template", help="write the upload template for directors")
+    template.add_argument("--output", required=True, metavar="PATH", help="the .xlsx to write")
+    template.set_defaults(func=cmd_template)
     for extend in EXTENSIONS:
         extend(sub)
     return parser

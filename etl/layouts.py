@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from etl.periods import PeriodError, parse_period
 from etl.problems import Invalid, Problem, column_letter
@@ -47,18 +48,24 @@ class CellRef:
         return f"{label} ({self.header})" if self.header else label
 
 
-@dataclass(slots=True)
-class Entry:
-    """One candidate figure: the cells that together say indicator, month and value."""
+class Entry(NamedTuple):
+    """One candidate figure as raw cell values, cheap enough to make 100,000 of.
+
+    Where each value sits is kept as positions, and turned into a `CellRef` only
+    when a problem needs describing.
+    """
 
     row0: int
-    indicator: CellRef
-    period: CellRef
-    value: CellRef
-    breakdown: CellRef | None = None
-    numerator: CellRef | None = None
-    denominator: CellRef | None = None
-    commentary: CellRef | None = None
+    indicator: object
+    period: object
+    value: object
+    value_col: int
+    period_row0: int
+    period_col: int
+    breakdown: object = None
+    numerator: object = None
+    denominator: object = None
+    commentary: object = None
 
 
 @dataclass
@@ -66,7 +73,23 @@ class Located:
     sheet: Sheet
     layout: str  # 'long' or 'wide'
     entries: list[Entry]
+    columns: dict[str, int]  # field name -> column index, for the fields the sheet has
+    header_row0: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+
+    def ref(self, entry: Entry, name: str) -> CellRef | None:
+        """The cell behind one field of an entry, or None if the sheet has no such column."""
+        if name == "value":
+            row0, col0 = entry.row0, entry.value_col
+        elif name == "period":
+            row0, col0 = entry.period_row0, entry.period_col
+        elif name in self.columns:
+            row0, col0 = entry.row0, self.columns[name]
+        else:
+            return None
+        header = self.sheet.rows[self.header_row0]
+        title = _header_text(header[col0]) if col0 < len(header) else ""
+        return CellRef(getattr(entry, name), row0, col0, title)
 
 
 # Sheets that hold instructions or targets, never figures.
@@ -136,33 +159,38 @@ def _long(sheet: Sheet, header: int, keys: list[str]) -> Located:
                 )
             ]
         )
+    columns = {name: positions[name] for name in ("indicator", "period", "value")}
     breakdown = next((positions[a] for a in BREAKDOWN_ALIASES if a in positions), None)
-    cols = {name: positions.get(name) for name in OPTIONAL_LONG} | {"breakdown": breakdown}
-    heads = sheet.rows[header]
-    rows = sheet.rows
+    if breakdown is not None:
+        columns["breakdown"] = breakdown
+    columns |= {name: positions[name] for name in OPTIONAL_LONG if name in positions}
+    width = max(columns.values()) + 1
+    ci, cp, cv = columns["indicator"], columns["period"], columns["value"]
+    cb, cn, cd, cc = (columns.get(n) for n in ("breakdown", *OPTIONAL_LONG))
+    used = list(columns.values())
     entries = []
-
-    def ref(r: int, c: int | None) -> CellRef | None:
-        return None if c is None else CellRef(_cell(rows, r, c), r, c, str(heads[c]).strip())
-
-    ci, cp, cv = positions["indicator"], positions["period"], positions["value"]
-    used = [c for c in (ci, cp, cv, *cols.values()) if c is not None]
-    for r in range(header + 1, len(rows)):
-        if all(_blank(_cell(rows, r, c)) for c in used):
+    for r in range(header + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        if len(row) < width:
+            row = [*row, *[""] * (width - len(row))]
+        if all(row[c] == "" or _blank(row[c]) for c in used):
             continue
         entries.append(
             Entry(
                 r,
-                ref(r, ci),
-                ref(r, cp),
-                ref(r, cv),
-                ref(r, cols["breakdown"]),
-                ref(r, cols["numerator"]),
-                ref(r, cols["denominator"]),
-                ref(r, cols["commentary"]),
+                row[ci],
+                row[cp],
+                row[cv],
+                cv,
+                r,
+                cp,
+                None if cb is None else row[cb],
+                None if cn is None else row[cn],
+                None if cd is None else row[cd],
+                None if cc is None else row[cc],
             )
         )
-    return Located(sheet, "long", entries)
+    return Located(sheet, "long", entries, columns, header)
 
 
 def _wide(sheet: Sheet, header: int, keys: list[str]) -> Located:
@@ -198,6 +226,9 @@ def _wide(sheet: Sheet, header: int, keys: list[str]) -> Located:
                 )
             ]
         )
+    columns = {"indicator": ind_col}
+    if breakdown_col is not None:
+        columns["breakdown"] = breakdown_col
     entries = []
     for r in range(header + 1, len(rows)):
         label = _cell(rows, r, ind_col)
@@ -205,25 +236,9 @@ def _wide(sheet: Sheet, header: int, keys: list[str]) -> Located:
         has_values = any(not _blank(v) for _, v in cells) or any(
             (r, c) in sheet.unsaved_formulas for c in months
         )
-        if _blank(label) and not has_values:
-            continue  # blank row, or a merged title's continuation
         if not has_values:
-            continue  # a section heading, or an indicator with no figures yet
-        indicator = CellRef(label, r, ind_col, str(heads[ind_col]).strip())
-        breakdown = (
-            None
-            if breakdown_col is None
-            else CellRef(_cell(rows, r, breakdown_col), r, breakdown_col, "breakdown")
-        )
+            continue  # blank row, a merged title's continuation, or a section heading
+        breakdown = None if breakdown_col is None else _cell(rows, r, breakdown_col)
         for c, value in cells:
-            period_ref = CellRef(months[c], header, c, _header_text(months[c]))
-            entries.append(
-                Entry(
-                    r,
-                    indicator,
-                    period_ref,
-                    CellRef(value, r, c, _header_text(months[c])),
-                    breakdown,
-                )
-            )
-    return Located(sheet, "wide", entries, ignored)
+            entries.append(Entry(r, label, months[c], value, c, header, c, breakdown))
+    return Located(sheet, "wide", entries, columns, header, ignored)

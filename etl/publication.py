@@ -39,10 +39,10 @@ from etl.catalogue import WHOLE_AUTHORITY, Catalogue
 from etl.config import settings
 
 # Why a cell was suppressed; the about sheet counts them under these words.
-PRIMARY = "small count"
-DERIVED = "percentage of a small count"
-UNCHECKED = "percentage whose numbers are not known"
-SECONDARY = "secondary (could be worked out by subtraction)"
+PRIMARY = "small counts of children"
+DERIVED = "percentages of small counts"
+UNCHECKED = "percentages whose numbers cannot be checked"
+SECONDARY = "secondary suppressions (to stop subtraction)"
 REASONS = (PRIMARY, DERIVED, UNCHECKED, SECONDARY)
 
 
@@ -73,9 +73,7 @@ def _small(values: pd.Series, rules: PublicationRules) -> pd.Series:
     return (values >= 1) & (values <= rules.suppress_max + 1e-9)
 
 
-def suppression_reasons(
-    values: pd.DataFrame, cat: Catalogue, rules: PublicationRules
-) -> pd.Series:
+def suppression_reasons(values: pd.DataFrame, cat: Catalogue, rules: PublicationRules) -> pd.Series:
     """For each row of current figures, why it must be suppressed ('' when it may be shown).
 
     `values` has indicator, period, breakdown, value, numerator, denominator and
@@ -122,20 +120,26 @@ def _percent_reasons(
 def _secondary(
     values: pd.DataFrame, reason: pd.Series, counts: pd.Series, cat: Catalogue
 ) -> pd.Series:
-    """Cells to hide so that no month's breakdown has exactly one suppressed cell."""
+    """Cells to hide so that no month's breakdown has exactly one suppressed cell.
+
+    In each such month the cell hidden as well is the smallest non-zero one still
+    shown (a zero only when nothing else is left), ties broken by breakdown order.
+    """
     chosen = pd.Series(False, index=values.index)
     parts = values[counts & (values["breakdown"] != WHOLE_AUTHORITY)]
     if parts.empty:
         return chosen
     hidden = reason[parts.index] != ""
-    lonely = hidden.groupby([parts["indicator"], parts["period"]]).transform("sum") == 1
-    for _, group in parts[lonely].groupby(["indicator", "period"], sort=False):
-        shown = group[reason[group.index] == ""]
-        if shown.empty:
-            continue
-        order = _band_order(cat, shown)
-        key = np.lexsort((order, shown["value"].to_numpy(), (shown["value"] <= 0).to_numpy()))
-        chosen[shown.index[key[0]]] = True
+    group = [parts["indicator"], parts["period"]]
+    lonely = hidden.groupby(group).transform("sum") == 1
+    candidates = parts[lonely & ~hidden]
+    if candidates.empty:
+        return chosen
+    ranked = candidates.assign(
+        _zero=candidates["value"] <= 0, _order=_band_order(cat, candidates)
+    ).sort_values(["indicator", "period", "_zero", "value", "_order"], kind="stable")
+    first = ranked.drop_duplicates(["indicator", "period"], keep="first")
+    chosen[first.index] = True
     return chosen
 
 
@@ -143,9 +147,9 @@ def _band_order(cat: Catalogue, rows: pd.DataFrame) -> np.ndarray:
     """Catalogue order of breakdown values (distance bands), then alphabetical (teams)."""
     known = [v for values in cat.breakdown_values.values() for v in values]
     rank = {v: n for n, v in enumerate(known)}
-    names = sorted(rows["breakdown"])
-    alpha = {v: len(known) + n for n, v in enumerate(names)}
-    return rows["breakdown"].map(lambda b: rank.get(b, alpha[b])).to_numpy()
+    names = sorted(set(rows["breakdown"]) - set(rank))
+    rank.update({v: len(known) + n for n, v in enumerate(names)})
+    return rows["breakdown"].map(rank).to_numpy()
 
 
 def apply_suppression(

@@ -205,9 +205,7 @@ def _instructions(ws: Worksheet, cat: Catalogue) -> None:
     _write_header(ws, row + 1, ("code", "name", "unit", "breakdown"))
     for offset, ind in enumerate(cat.indicators, start=2):
         unit = "percent points (0 to 100)" if ind.is_percent else ind.unit
-        for col, value in enumerate(
-            (ind.code, ind.name, unit, breakdown_rule(ind, cat)), start=1
-        ):
+        for col, value in enumerate((ind.code, ind.name, unit, breakdown_rule(ind, cat)), start=1):
             ws.cell(row=row + offset, column=col, value=value)
     for line in ws.iter_rows(min_row=3, max_row=len(lines), max_col=1):
         line[0].alignment = Alignment(wrap_text=False)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
-from etl.layouts import CellRef, Entry, Located, header_key
+from etl.layouts import Entry, Located, header_key
 from etl.periods import PeriodError, current_month, format_period, parse_period
 from etl.problems import Problem
 from etl.workbook import Sheet
@@ -103,8 +103,16 @@ def agrees(value: float, numerator: float, denominator: float, percent: bool) ->
     return abs(expected - value) <= 0.5 * 10**-places + 1e-9
 
 
+_UNSET = object()
+
+
 class SheetChecker:
-    """Applies every rule to the entries of one sheet, collecting all problems."""
+    """Applies every rule to the entries of one sheet, collecting all problems.
+
+    Lookups are cached per distinct cell value (a file of 100,000 rows has a
+    handful of indicators and months), and a cell's position is only turned
+    into words when there is a problem to describe.
+    """
 
     def __init__(self, located: Located, catalogue: Catalogue, today: dt.date | None = None):
         self.sheet: Sheet = located.sheet
@@ -112,14 +120,22 @@ class SheetChecker:
         self.catalogue = catalogue
         self.latest_month = current_month(today)
         self.problems: list[Problem] = []
-        self._periods: dict[object, dt.date | str] = {}
-        self._seen: dict[tuple[str, dt.date, str], int] = {}
+        self._indicators: dict[object, Indicator | None] = {}
+        self._periods: dict[object, dt.date | PeriodError] = {}
+        self._breakdowns: dict[tuple[str, str], str | None] = {}
+        self._keys: list[tuple[str, dt.date, str, int]] = []  # for the duplicate rule
+        self._percent_cells = self.sheet.percent_cells
+        self._unsaved = self.sheet.unsaved_formulas
 
-    def problem(self, cell: CellRef | None, message: str, row: int | None = None) -> None:
+    def problem(self, entry: Entry | None, name: str, message: str) -> None:
+        """Record a problem with the cell holding field `name` of `entry`."""
+        cell = self.located.ref(entry, name) if entry is not None else None
+        if cell is None and entry is not None:
+            cell = self.located.ref(entry, "indicator")
         self.problems.append(
             Problem(
                 self.sheet.name,
-                cell.excel_row if cell else row,
+                cell.excel_row if cell else None,
                 cell.column if cell else "",
                 shown(cell.value) if cell else "",
                 message,
@@ -127,138 +143,183 @@ class SheetChecker:
         )
 
     def check(self) -> Checked:
+        from etl.fastpath import fast_accept  # imports this module: keep the import here
+
+        entries = self.located.entries
+        accepted, accepted_at, rest = fast_accept(self.located, self.catalogue, self.latest_month)
         records = []
         skipped = 0
-        for entry in self.located.entries:
-            outcome = self._entry(entry)
+        for position in rest:
+            outcome = self._entry(entries[position], int(position))
+            if outcome is None:
+                continue
             if outcome == "skipped":
                 skipped += 1
-            elif outcome is not None:
+            else:
                 records.append(outcome)
-        if not records and not self.problems:
+        if len(accepted_at):
+            self._keys += zip(
+                accepted["indicator"].tolist(),
+                accepted["period"].tolist(),
+                accepted["breakdown"].tolist(),
+                accepted_at.tolist(),
+                strict=True,
+            )
+        self._duplicates()
+        self.problems.sort(key=lambda p: p.row or 0)
+        frame = pd.DataFrame.from_records(records, columns=OBSERVATION_COLUMNS)
+        if len(accepted):
+            frame = accepted if frame.empty else pd.concat([accepted, frame], ignore_index=True)
+            frame = frame.sort_values("row", kind="stable", ignore_index=True)
+        if frame.empty and not self.problems:
             self.problem(
                 None,
+                "",
                 "has no figures to load. Fill in at least one row with an indicator, "
                 "a period and a value.",
             )
-        frame = pd.DataFrame.from_records(records, columns=OBSERVATION_COLUMNS)
         return Checked(frame, self.problems, skipped)
 
-    def _entry(self, entry: Entry) -> tuple | str | None:
+    def _entry(self, entry: Entry, position: int) -> tuple | str | None:
         before = len(self.problems)
-        indicator = self._indicator(entry.indicator)
-        period = self._period(entry.period, entry)
-        value_cell = entry.value
-        if (value_cell.row0, value_cell.col0) in self.sheet.unsaved_formulas:
+        indicator = self._indicator(entry)
+        period = self._period(entry)
+        if self._unsaved and (entry.row0, entry.value_col) in self._unsaved:
             self.problem(
-                value_cell,
+                entry,
+                "value",
                 "holds a formula with no saved result. Open the file in Excel, let it "
                 "calculate, save it, and upload it again (or paste the values as numbers).",
             )
             return None
-        if is_missing(value_cell.value):
+        if is_missing(entry.value):
             return "skipped" if len(self.problems) == before else None
-        value = self._value(value_cell, indicator)
-        breakdown = self._breakdown(entry.breakdown, indicator, entry)
-        ratio = self._ratio(entry, indicator, value)
+        value = self._value(entry, indicator)
+        breakdown = self._breakdown(entry, indicator)
+        numerator, denominator = self._ratio(entry, indicator, value)
         if indicator is not None and period is not None:
-            self._once(entry, indicator.code, period, breakdown)
+            self._keys.append((indicator.code, period, breakdown, position))
         if len(self.problems) > before or indicator is None or period is None or value is None:
             return None
-        commentary = self._commentary(entry.commentary)
+        commentary = entry.commentary
+        if commentary is not None:
+            commentary = None if is_missing(commentary) else str(commentary).strip()
         return (
             indicator.code,
             period,
             breakdown,
             value,
-            ratio[0],
-            ratio[1],
+            numerator,
+            denominator,
             commentary,
             self.sheet.name,
-            value_cell.excel_row,
+            entry.row0 + 1,
         )
 
-    def _once(self, entry: Entry, code: str, period: dt.date, breakdown: str) -> None:
+    def _duplicates(self) -> None:
         """The same indicator, month and breakdown may appear only once in a file."""
-        key = (code, period, breakdown)
-        if key in self._seen:
+        first_seen: dict[tuple[str, dt.date, str], int] = {}
+        entries = self.located.entries
+        for code, period, breakdown, position in sorted(self._keys, key=lambda k: k[3]):
+            key = (code, period, breakdown)
+            if key not in first_seen:
+                first_seen[key] = position
+                continue
+            where = f" ({breakdown})" if breakdown else ""
             self.problem(
-                entry.value,
-                f"{code} for {format_period(period)}"
-                + (f" ({breakdown})" if breakdown else "")
-                + f" is given twice: also on row {self._seen[key]}. Keep one of them.",
+                entries[position],
+                "value",
+                f"{code} for {format_period(period)}{where} is given twice: "
+                f"also on row {entries[first_seen[key]].row0 + 1}. Keep one of them.",
             )
-        else:
-            self._seen[key] = entry.value.excel_row
 
-    def _indicator(self, cell: CellRef) -> Indicator | None:
-        if is_missing(cell.value):
-            self.problem(cell, "is empty: say which indicator the figure is for.")
-            return None
-        found = self.catalogue.lookup(str(cell.value))
+    def _indicator(self, entry: Entry) -> Indicator | None:
+        raw = entry.indicator
+        found = self._indicators.get(raw, _UNSET) if _hashable(raw) else _UNSET
+        if found is _UNSET:
+            found = None if is_missing(raw) else self.catalogue.lookup(str(raw))
+            if _hashable(raw):
+                self._indicators[raw] = found
         if found is None:
-            self.problem(
-                cell,
-                "is not an indicator in the catalogue. Use a code such as "
-                f"{', '.join(self.catalogue.codes[:3])} (all codes are on the template's "
-                "instructions sheet) or the indicator's exact name.",
-            )
+            if is_missing(raw):
+                self.problem(entry, "indicator", "is empty: say which indicator the figure is for.")
+            else:
+                self.problem(
+                    entry,
+                    "indicator",
+                    "is not an indicator in the catalogue. Use a code such as "
+                    f"{', '.join(self.catalogue.codes[:3])} (all codes are on the template's "
+                    "instructions sheet) or the indicator's exact name.",
+                )
         return found
 
-    def _period(self, cell: CellRef, entry: Entry) -> dt.date | None:
-        key = (cell.value, cell.row0, cell.col0) if self.located.layout == "wide" else cell.value
-        try:
-            cached = self._periods.get(key) if isinstance(cell.value, str | dt.date) else None
-            period = cached if cached is not None else parse_period(cell.value)
-        except PeriodError as err:
-            self.problem(cell, f"the period {err}.")
+    def _period(self, entry: Entry) -> dt.date | None:
+        raw = entry.period
+        period = self._periods.get(raw) if _hashable(raw) else None
+        if period is None:
+            try:
+                period = parse_period(raw)
+            except PeriodError as err:
+                period = err
+            if _hashable(raw):
+                self._periods[raw] = period
+        if isinstance(period, PeriodError):
+            self.problem(entry, "period", f"the period {period}.")
             return None
-        if isinstance(cell.value, str | dt.date):
-            self._periods[key] = period
         if period > self.latest_month:
-            where = cell if self.located.layout == "long" else entry.value
             self.problem(
-                where,
+                entry,
+                "period" if self.located.layout == "long" else "value",
                 f"the period {format_period(period)} is in the future. Figures can only be "
                 "loaded for months that have started; check the year.",
             )
             return None
         return period
 
-    def _value(self, cell: CellRef, indicator: Indicator | None) -> float | None:
-        percent_cell = (cell.row0, cell.col0) in self.sheet.percent_cells
-        try:
-            value, _ = to_number(cell.value, percent_cell)
-        except NotANumber:
-            self.problem(
-                cell,
-                "is not a number. Enter the figure as a number (such as 37.5), "
-                "or leave it empty (or n/a) if there is no figure for that month.",
-            )
-            return None
+    def _value(self, entry: Entry, indicator: Indicator | None) -> float | None:
+        raw = entry.value
+        percent_cell = bool(self._percent_cells) and (
+            (entry.row0, entry.value_col) in self._percent_cells
+        )
+        if type(raw) is float and not percent_cell:
+            value = raw
+        else:
+            try:
+                value, _ = to_number(raw, percent_cell)
+            except NotANumber:
+                self.problem(
+                    entry,
+                    "value",
+                    "is not a number. Enter the figure as a number (such as 37.5), "
+                    "or leave it empty (or n/a) if there is no figure for that month.",
+                )
+                return None
         if indicator is None:
             return value
         if indicator.is_percent and not 0 <= value <= 100:
             self.problem(
-                cell,
+                entry,
+                "value",
                 f"is outside 0 to 100. {indicator.code} is a percentage: enter percent "
                 "points, for example 37.5 for 37.5%.",
             )
         elif indicator.unit in ("count", "number") and value < 0:
-            self.problem(cell, f"is negative. {indicator.code} cannot be less than zero.")
+            self.problem(entry, "value", f"is negative. {indicator.code} cannot be less than zero.")
         elif indicator.unit == "count" and not value.is_integer():
-            self.problem(cell, f"is not a whole number. {indicator.code} is a count.")
+            self.problem(entry, "value", f"is not a whole number. {indicator.code} is a count.")
         return value
 
-    def _breakdown(self, cell: CellRef | None, indicator: Indicator | None, entry: Entry) -> str:
-        text = "" if cell is None or is_missing(cell.value) else str(cell.value).strip()
+    def _breakdown(self, entry: Entry, indicator: Indicator | None) -> str:
+        raw = entry.breakdown
+        text = "" if raw is None or is_missing(raw) else str(raw).strip()
         if indicator is None:
             return text
         kind = indicator.breakdown
         if kind == "none":
             if text:
                 self.problem(
-                    cell,
+                    entry,
+                    "breakdown",
                     f"{indicator.code} has no breakdowns: leave breakdown empty for the "
                     "whole authority.",
                 )
@@ -266,10 +327,16 @@ class SheetChecker:
         allowed = self.catalogue.breakdown_values.get(kind, ())
         if not allowed:
             return text
-        match = next((a for a in allowed if header_key(a) == header_key(text)), None)
+        key = (kind, text)
+        if key not in self._breakdowns:
+            self._breakdowns[key] = next(
+                (a for a in allowed if header_key(a) == header_key(text)), None
+            )
+        match = self._breakdowns[key]
         if match is None:
             self.problem(
-                cell or entry.indicator,
+                entry,
+                "breakdown",
                 f"{indicator.code} needs a breakdown that is one of: {', '.join(allowed)}.",
             )
             return text
@@ -278,44 +345,50 @@ class SheetChecker:
     def _ratio(
         self, entry: Entry, indicator: Indicator | None, value: float | None
     ) -> tuple[float | None, float | None]:
+        if (entry.numerator is None or entry.numerator == "") and (
+            entry.denominator is None or entry.denominator == ""
+        ):
+            return None, None
         parts = []
-        for cell in (entry.numerator, entry.denominator):
-            if cell is None or is_missing(cell.value):
+        for name in ("numerator", "denominator"):
+            raw = getattr(entry, name)
+            if raw is None or is_missing(raw):
                 parts.append(None)
                 continue
             try:
-                parts.append(to_number(cell.value)[0])
+                parts.append(to_number(raw)[0])
             except NotANumber:
-                self.problem(cell, "is not a number.")
+                self.problem(entry, name, "is not a number.")
                 parts.append(None)
         numerator, denominator = parts
         if (numerator is None) != (denominator is None):
-            present = entry.numerator if numerator is not None else entry.denominator
-            self.problem(present, "needs both a numerator and a denominator, or neither.")
+            present = "numerator" if numerator is not None else "denominator"
+            self.problem(entry, present, "needs both a numerator and a denominator, or neither.")
             return None, None
         if numerator is None or value is None or indicator is None:
             return numerator, denominator
         if indicator.unit == "count":
             self.problem(
-                entry.numerator,
+                entry,
+                "numerator",
                 f"{indicator.code} is a count: numerator and denominator are only for "
                 "percentages and averages. Leave them empty.",
             )
         elif denominator == 0:
-            self.problem(entry.denominator, "is zero, so no percentage can be worked out.")
+            self.problem(entry, "denominator", "is zero, so no percentage can be worked out.")
         elif not agrees(value, numerator, denominator, indicator.is_percent):
             expected = numerator / denominator * (100 if indicator.is_percent else 1)
             self.problem(
-                entry.value,
+                entry,
+                "value",
                 f"does not agree with numerator {shown(numerator)} and denominator "
                 f"{shown(denominator)}, which give {expected:.2f}. Correct whichever is wrong.",
             )
         return numerator, denominator
 
-    def _commentary(self, cell: CellRef | None) -> str | None:
-        if cell is None or is_missing(cell.value):
-            return None
-        return str(cell.value).strip()
+
+def _hashable(value: object) -> bool:
+    return isinstance(value, str | float | int | dt.date)
 
 
 def check_sheet(located: Located, catalogue: Catalogue, today: dt.date | None = None) -> Checked:

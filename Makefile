@@ -1,0 +1,70 @@
+# One command per habit: `make run`, `make test`, `make lint`, `make bench`.
+#
+# Everything runs from a virtualenv in .venv. Installing is skipped when a stamp
+# file named after a hash of the requirements files' contents already exists, so a
+# second `make test` goes straight to the tests; changing a pin reinstalls.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+REQ_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-12)
+DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
+
+.PHONY: setup setup-dev run test test-fast test-browser lint format bench clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "CYPS Performance needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+		echo "Install python3.11 (or newer) and run: make PYTHON=python3.11 $(MAKECMDGOALS)"; \
+		exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(STAMP)
+
+setup: $(STAMP)
+
+setup-dev: $(DEV_STAMP)
+
+# The dashboard loads the illustrative sample into an empty database by itself.
+run: setup
+	$(BIN)/streamlit run dashboard.py
+
+# Unit, property, AppTest and real-browser tests, on two workers (the machine has two
+# cores). Browser tests skip with a message when Chromium is missing, except under CI=true.
+test: setup-dev
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Everything but the real-browser tests.
+test-fast: setup-dev
+	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+test-browser: setup-dev
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf test-artifacts bench/out .pytest_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

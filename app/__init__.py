@@ -1,0 +1,4 @@
+"""Streamlit glue shared by the pages: session, access, cached reads and page furniture.
+
+Nothing here computes an indicator: that is `analysis/` and `etl/`.
+"""

@@ -1,0 +1,58 @@
+"""Cached reads for the pages.
+
+Every cached function takes the store's data version as an argument, so a new
+submission or a rollback changes the key and the next page run reads fresh
+figures; until then pages answer from memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from etl import queries
+from etl.config import database_path
+from etl.sample_load import load_sample_if_empty, showing_sample
+from etl.store import Store
+
+
+def store() -> Store:
+    return Store(database_path())
+
+
+def version() -> str:
+    """The store's current version; cheap (one small query)."""
+    return store().data_version()
+
+
+@st.cache_resource(show_spinner="Loading the illustrative sample data…")
+def ensure_sample(path: str) -> bool:
+    """Load the bundled sample into an empty database, once per process."""
+    return load_sample_if_empty(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def current_values(path: str, data_version: str, indicators: tuple[str, ...] = ()) -> pd.DataFrame:
+    return queries.current_values(Store(path), indicators or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def targets(path: str, data_version: str) -> pd.DataFrame:
+    return queries.targets(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def last_updated(path: str, data_version: str) -> dt.datetime | None:
+    return queries.last_updated(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sample_shown(path: str, data_version: str) -> bool:
+    return showing_sample(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def submissions(path: str, data_version: str) -> pd.DataFrame:
+    return queries.submissions(Store(path))

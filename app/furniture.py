@@ -1,0 +1,49 @@
+"""The trust furniture every page carries: illustrative-data banner, last updated, contact."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import data
+from etl.config import settings
+
+ILLUSTRATIVE_BANNER = (
+    "**Illustrative sample data.** The figures shown are synthetic, shaped on public facts "
+    "about one council's children's services in 2014–2017. They are not real figures and "
+    "must not be quoted."
+)
+
+
+def page_header(title: str, intro: str = "") -> str:
+    """Title, banner and last-updated line; returns the data version for cached reads."""
+    st.title(title)
+    version = data.version()
+    path = str(data.store().path)
+    if data.sample_shown(path, version):
+        st.warning(ILLUSTRATIVE_BANNER, icon="ℹ️")
+    updated = data.last_updated(path, version)
+    st.caption(
+        f"Figures last updated {updated:%d %B %Y at %H:%M}."
+        if updated
+        else "No figures have been loaded yet."
+    )
+    if intro:
+        st.markdown(intro)
+    return version
+
+
+def footer() -> None:
+    contact = settings()["contact"]
+    st.divider()
+    st.caption(
+        f"Questions about these figures: {contact['team']}, {contact['email']}. "
+        "See the About page for definitions, methods and the accessibility statement."
+    )
+
+
+def no_data_message() -> None:
+    st.info(
+        "There are no figures in the database yet. A director can load the month's "
+        "spreadsheet on the **Upload figures** page, or from the command line: "
+        "`python -m etl load FILE.xlsx`."
+    )

@@ -1,0 +1,228 @@
+"""How we compare: the council beside its statistical neighbours, the region and England.
+
+The page only lays out what `etl.benchmark_queries` returns (one `Comparison` per measure and
+year, the rank by year) and what `app.benchmark_charts` draws. Reads are cached on the
+database path and its data version, so loading a new DfE release shows at once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.comparators import SYMBOL_MEANINGS, display_value, ordinal
+from app import benchmark_charts, data
+from app.furniture import footer, page_header
+from etl import benchmark_queries as bq
+from etl.store import Store
+
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+STATS = {"mean": "Mean (as LAIT shows)", "median": "Median (as the DfE outcomes dashboard shows)"}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _area(path: str, version: str) -> bq.CouncilArea:
+    return bq.council_area(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _years(path: str, version: str, key: str) -> list[int]:
+    return bq.council_years(Store(path), key)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _comparison(path: str, version: str, key: str, year: int, stat: str) -> bq.Comparison:
+    return bq.comparison(Store(path), key, year, stat)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend(path: str, version: str, key: str) -> pd.DataFrame:
+    return bq.rank_trend(Store(path), key)
+
+
+def _fmt(m: bq.Measure, value: float | None, symbol: str | None = None) -> str:
+    return display_value(value, symbol, m.unit, m.decimals)
+
+
+def _headline(c: bq.Comparison) -> None:
+    """Rank, band, best neighbour and top-quartile threshold, as council scorecards print them.
+
+    Written as text, not st.metric, because a metric cuts long values ("Redcar and Clev…").
+    """
+    m, p, sn = c.measure, c.position, c.neighbours
+    tied = f", shared with {c.tied - 1} other{'s' if c.tied > 2 else ''}" if c.tied > 1 else ""
+    threshold = p.top_quartile_threshold
+    sign = "at or below" if m.polarity == "lower" else "at or above"
+    rank = f"{ordinal(p.rank)} of {p.ranked}{tied}" if p.rank else "not ranked"
+    best = f"{sn.best_name}, {_fmt(m, sn.best_value)}" if sn.best_name else "none"
+    top = f"{sign} {_fmt(m, threshold)}" if threshold is not None else "none"
+    items = [
+        ("National rank (1 = best)", rank),
+        ("Quartile band (A = best quarter)", p.band or "none"),
+        ("Best statistical neighbour", best),
+        ("Top-quartile threshold", top),
+    ]
+    for col, (label, value) in zip(st.columns(4), items, strict=True):
+        col.markdown(f"<small>{label}</small><br><b style='font-size:1.35rem'>{value}</b>",
+                     unsafe_allow_html=True)  # fmt: skip
+    if p.reason:
+        st.caption(f"No rank or band: {p.reason}.")
+
+
+def _neighbour_table(c: bq.Comparison) -> pd.DataFrame:
+    bars = c.bars
+    return pd.DataFrame(
+        {
+            "Council": [
+                f"{n} (this council)" if me else n
+                for n, me in zip(bars["area_name"], bars["is_council"], strict=True)
+            ],
+            c.measure.name: bars["display"],
+            "National rank": bars["rank"].astype("string").fillna("not ranked"),
+            "Quartile band": bars["band"].fillna("none"),
+            "Neighbour closeness (1 = closest)": bars["closeness_rank"].astype("string").fillna(""),
+        }
+    )
+
+
+def _comparator_table(c: bq.Comparison, stat: str) -> pd.DataFrame:
+    m, sn, area = c.measure, c.neighbours, c.council
+    n = f"{sn.with_values} of {sn.neighbours} with a figure"
+    rows = [
+        ("England", _fmt(m, *c.england)),
+        (area.region_name or "Region (not known)", _fmt(m, *c.region)),
+        (f"Statistical-neighbour mean ({n})", _fmt(m, sn.mean)),
+        (f"Statistical-neighbour median ({n})", _fmt(m, sn.median)),
+        ("Top-quartile threshold (all councils)", _fmt(m, c.position.top_quartile_threshold)),
+    ]
+    return pd.DataFrame(rows, columns=["Comparator", m.name])
+
+
+def _height(table: pd.DataFrame) -> int:
+    """Tall enough to show every row: a scrolling table hides councils from a printed page."""
+    return 38 + 35 * len(table)
+
+
+def _symbol_key() -> None:
+    shown = ", ".join(f"**{s}** = {meaning}" for s, meaning in SYMBOL_MEANINGS.items())
+    st.caption(
+        f"Symbols (DfE convention): {shown}. A symbol is never a zero; a council with a "
+        "symbol is not ranked."
+    )
+
+
+def _rank_section(c: bq.Comparison, trend: pd.DataFrame) -> None:
+    m = c.measure
+    st.subheader("Rank over the years")
+    if trend["rank"].isna().all():
+        st.info(f"{m.name} is not ranked, so there is no rank to follow over the years.")
+        return
+    fig = benchmark_charts.rank_trend_chart(
+        trend,
+        measure_name=m.name,
+        council_name=c.council.name,
+        series_break_year=m.series_break_year,
+        highlight_year=c.year,
+    )
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="rank_trend")
+    with st.expander("View the rank chart as a table"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Year": trend["period_label"],
+                    c.council.name: trend["display"],
+                    "National rank (1 = best)": trend["rank"].astype("string").fillna("not ranked"),
+                    "Councils ranked": trend["ranked"],
+                    "Quartile band": trend["band"].fillna("none"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def main() -> None:
+    version = page_header("How we compare")
+    path = str(data.store().path)
+    area = _area(path, version)
+    offered = [m for m in bq.benchmark_measures() if _years(path, version, m.key)]
+    if not offered:
+        st.info(
+            "No DfE comparator figures are loaded. A director can load a published file with "
+            "`python -m etl benchmarks load FILE.csv`."
+        )
+        footer()
+        return
+    st.markdown(
+        f"**These are real published figures, not illustrative.** Every figure on this page "
+        f"is official statistics published by the Department for Education for {area.name} "
+        "(local authority " + area.la_code + "), England, the region and the council's ten "
+        f"statistical neighbours (DfE model {area.neighbour_model}). Figures are annual; the "
+        "rest of the dashboard is monthly."
+    )
+    by_key = {m.key: m for m in offered}
+    with st.container(border=True):
+        left, middle, right = st.columns([3, 2, 2])
+        key = left.selectbox(
+            "Measure",
+            list(by_key),
+            format_func=lambda k: by_key[k].label,
+            key="bm_measure",
+            help="Dashboard indicators with a national counterpart, then measures only the "
+            "DfE publishes (marked 'DfE measure').",
+        )
+        m = by_key[key]
+        years = _years(path, version, key)
+        trend = _trend(path, version, key)
+        labels = dict(zip(trend["year"], trend["period_label"], strict=True))
+        year = middle.selectbox(
+            "Year", years, format_func=lambda y: labels.get(y, str(y)), key=f"bm_year_{key}"
+        )
+        stat = right.radio(
+            "Neighbour average", list(STATS), format_func=STATS.get, key="bm_stat",
+            horizontal=False,
+        )  # fmt: skip
+    if m.dfe_only:
+        st.info(f"**DfE measure, not a dashboard indicator.** {m.definition_note}")
+    c = _comparison(path, version, key, year, stat)
+    average = c.neighbours.mean if stat == "mean" else c.neighbours.median
+
+    st.markdown(f"**{c.sentence}**")
+    _headline(c)
+    for note in c.notes:
+        st.warning(note, icon="⚠️")
+
+    fig = benchmark_charts.comparison_bar_chart(
+        c.bars,
+        measure_name=m.name,
+        unit=m.unit,
+        polarity=m.polarity,
+        period_label=c.period_label,
+        council_name=area.name,
+        england=None if m.unit == "count" else (c.england[0], f"England {_fmt(m, *c.england)}"),
+        neighbour_average=(average, f"Neighbour {stat} {_fmt(m, average)}"),
+    )
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="comparison_bars")
+    england_line = "" if m.unit == "count" else "The dashed line is England; "
+    st.caption(
+        "The council's bar is orange with diagonal hatching and labelled 'this council'. "
+        f"{england_line}the dotted line is the statistical-neighbour {stat}."
+    )
+    st.markdown("**The chart as a table** (best first)")
+    for table in (_neighbour_table(c), _comparator_table(c, stat)):
+        st.dataframe(table, hide_index=True, width="stretch", height=_height(table))
+    _symbol_key()
+
+    _rank_section(c, trend)
+
+    st.subheader("Definition and source")
+    st.markdown(f"**{m.name}.** {m.definition_note}")
+    st.caption(
+        f"Source: {c.source}. {c.period_label}. Published by the Department for Education "
+        "under the Open Government Licence v3.0. Neighbours: DfE children's services "
+        f"statistical neighbours, model {area.neighbour_model}."
+    )
+    footer()
+
+
+main()

@@ -1,0 +1,270 @@
+"""Download figures (officers and directors): choose, preview, then CSV or Excel.
+
+The page only turns widget choices into an `ExtractFilter` (`choices_to_filter`,
+the twin of the command line's argument parsing) and lays out what `etl.extract`
+returns. The files are made when a download button is pressed, on another
+thread, so each callable re-checks the user's role there and opens its own
+store connection; every file made is recorded in the audit log.
+
+The page body runs only when Streamlit runs this file as a page (it is then
+`__main__`), so tests can import `choices_to_filter` without drawing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app import data
+from app.access import guard_page, reconfirm
+from app.furniture import footer, no_data_message, page_header
+from app.roles import User, require
+from etl.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
+from etl.extract import (
+    Extract,
+    ExtractFilter,
+    FilterError,
+    build_filter,
+    describe,
+    extract,
+    file_name,
+    produce,
+    text_frame,
+)
+from etl.periods import financial_year_label, financial_year_start, long_label
+from etl.publication import PublicationRules
+from etl.store import Store
+
+MONTHS, YEARS = "Months", "Financial years"
+PREVIEW_ROWS = 20
+# Breakdown options: ("kind", kind) for a whole kind, ("value", name) for one team or band.
+KIND_OPTIONS = [("kind", "none"), ("kind", "team"), ("kind", "distance_band")]
+KIND_OPTION_LABELS = {
+    "none": "Whole authority",
+    "team": "All teams",
+    "distance_band": "All distance bands",
+}
+
+
+@dataclass(frozen=True)
+class PageChoices:
+    """What the widgets hold, in the page's own terms."""
+
+    families: Sequence[str] = ()  # family keys
+    indicators: Sequence[str] = ()  # indicator codes
+    period_mode: str = MONTHS  # MONTHS or YEARS
+    first: dt.date | None = None  # months mode
+    last: dt.date | None = None
+    years: Sequence[int] = ()  # financial-years mode: start years
+    breakdowns: Sequence[tuple[str, str]] = ()  # KIND_OPTIONS and ("value", name)
+    published: bool = False
+
+
+def choices_to_filter(choices: PageChoices, cat: Catalogue | None = None) -> ExtractFilter:
+    """The page's half of the twin: the same ExtractFilter the command line builds."""
+    months = choices.period_mode == MONTHS
+    return build_filter(
+        indicators=choices.indicators,
+        families=choices.families,
+        first=choices.first if months else None,
+        last=choices.last if months else None,
+        financial_years=() if months else choices.years,
+        breakdowns=[name for kind, name in choices.breakdowns if kind == "value"],
+        breakdown_kinds=[name for kind, name in choices.breakdowns if kind == "kind"],
+        published=choices.published,
+        cat=cat,
+    )
+
+
+def breakdown_label(option: tuple[str, str]) -> str:
+    kind, name = option
+    return KIND_OPTION_LABELS[name] if kind == "kind" else name
+
+
+def breakdown_options(values: pd.DataFrame, cat: Catalogue) -> list[tuple[str, str]]:
+    """Whole kinds first, then each distance band in order, then each team A to Z."""
+    kind_of = {i.code: i.breakdown for i in cat.indicators}
+    named = values[values["breakdown"] != WHOLE_AUTHORITY]
+    kinds = named["indicator"].map(kind_of)
+    bands = [b for b in cat.breakdown_values.get("distance_band", ()) if b in set(named.breakdown)]
+    teams = sorted(set(named.loc[kinds == "team", "breakdown"]))
+    others = sorted(set(named["breakdown"]) - set(bands) - set(teams))
+    return KIND_OPTIONS + [("value", name) for name in [*bands, *teams, *others]]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _preview(path: str, data_version: str, flt: ExtractFilter) -> Extract:
+    return extract(Store(path), flt)
+
+
+def _maker(user: User, store: Store, flt: ExtractFilter, file_format: str) -> Callable[[], bytes]:
+    """The download callable: runs on another thread when the button is pressed."""
+
+    def make() -> bytes:
+        acting = require(reconfirm(user), "extract")  # the role is checked again, now
+        return produce(
+            store,
+            flt,
+            file_format,
+            acting.audit_name,
+            acting.role,
+            via="page",
+            extracted_by=acting.label if not acting.email else f"{acting.label}, {acting.email}",
+        ).content
+
+    return make
+
+
+def _indicator_widgets(cat: Catalogue) -> tuple[list[str], list[str]]:
+    st.markdown("**Indicators** (leave both empty for every indicator)")
+    left, right = st.columns(2)
+    with left:
+        families = st.multiselect(
+            "Indicator families",
+            [f.key for f in cat.families],
+            format_func=lambda key: cat.family(key).title,
+            placeholder="All families",
+            key="extract_families",
+        )
+    with right:
+        indicators = st.multiselect(
+            "Individual indicators",
+            cat.codes,
+            format_func=lambda code: f"{cat.get(code).name} ({code})",
+            placeholder="Choose indicators one by one",
+            key="extract_indicators",
+        )
+    return families, indicators
+
+
+def _period_widgets(months: list[dt.date]) -> dict:
+    mode = st.radio("Period", [MONTHS, YEARS], horizontal=True, key="extract_period_mode")
+    if mode == MONTHS:
+        left, right = st.columns(2)
+        with left:
+            first = st.selectbox(
+                "From month", months, index=0, format_func=long_label, key="extract_from"
+            )
+        with right:
+            last = st.selectbox(
+                "To month",
+                months,
+                index=len(months) - 1,
+                format_func=long_label,
+                key="extract_to",
+            )
+        return {"period_mode": MONTHS, "first": first, "last": last}
+    years = sorted({financial_year_start(m) for m in months})
+    chosen = st.multiselect(
+        "Financial years (April to March)",
+        years,
+        default=years[-1:],
+        format_func=financial_year_label,
+        key="extract_years",
+    )
+    return {"period_mode": YEARS, "years": chosen}
+
+
+def _choices(values: pd.DataFrame, cat: Catalogue) -> PageChoices:
+    months = sorted(set(values["period"]))
+    with st.container(border=True):
+        families, indicators = _indicator_widgets(cat)
+        period = _period_widgets(months)
+        breakdowns = st.multiselect(
+            "Breakdowns",
+            breakdown_options(values, cat),
+            format_func=breakdown_label,
+            placeholder="All: whole authority, teams and distance bands",
+            key="extract_breakdowns",
+        )
+        published = st.checkbox(
+            "Published extract: for anything that leaves the council",
+            key="extract_published",
+            help="Suppresses small numbers of children and leaves out the submission, "
+            "user, numerator, denominator and commentary columns.",
+        )
+    return PageChoices(families, indicators, breakdowns=breakdowns, published=published, **period)
+
+
+def _show_preview(ex: Extract) -> None:
+    count = len(ex.rows)
+    st.subheader("Preview")
+    st.markdown(f"**{count:,} row{'s' if count != 1 else ''}** match these filters.")
+    shown = text_frame(ex).head(PREVIEW_ROWS)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if count > PREVIEW_ROWS:
+        st.caption(f"The first {PREVIEW_ROWS} rows, as they will be in the file.")
+    if ex.filter.published:
+        st.info(PublicationRules.from_settings().explanation(), icon="🔒")
+        hidden = sum(ex.suppressed.values())
+        st.caption(f"{hidden:,} figure{'s' if hidden != 1 else ''} suppressed in this extract.")
+    else:
+        st.caption(
+            "Internal extract: small numbers are not suppressed. Tick **Published extract** "
+            "for anything that leaves the council."
+        )
+
+
+def _downloads(user: User, store: Store, ex: Extract) -> None:
+    left, right = st.columns(2)
+    for column, file_format, label in (
+        (left, "csv", "Download CSV"),
+        (right, "xlsx", "Download Excel (.xlsx)"),
+    ):
+        with column:
+            name = file_name(ex, file_format)
+            st.download_button(
+                label,
+                data=_maker(user, store, ex.filter, file_format),
+                file_name=name,
+                mime="text/csv" if file_format == "csv" else None,
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"extract_download_{file_format}",
+            )
+            st.caption(name)
+
+
+def render() -> None:
+    user = guard_page("extract")
+    version = page_header(
+        "Download figures",
+        "Choose the figures for a committee report, a return or a partner, check the "
+        "preview, then download a CSV or an Excel file. The command line gives the same "
+        "rows for the same filters: `python -m etl extract --help`.",
+    )
+    store = data.store()
+    cat = catalogue()
+    values = data.current_values(str(store.path), version)
+    if values.empty:
+        no_data_message()
+        footer()
+        return
+    choices = _choices(values, cat)
+    try:
+        flt = choices_to_filter(choices, cat)
+    except FilterError as err:
+        st.error(str(err))
+        footer()
+        return
+    ex = _preview(str(store.path), version, flt)
+    if ex.empty:
+        words = "; ".join(f"{k}: {v}" for k, v in describe(flt, cat).items())
+        st.warning(
+            f"**No figures match these filters**, so there is nothing to download. ({words}.) "
+            "Widen the months or breakdowns, or choose other indicators.",
+            icon="⚠️",
+        )
+        footer()
+        return
+    _show_preview(ex)
+    _downloads(user, store, ex)
+    footer()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,130 @@
+"""Overview: the scorecard councillors read first, for a chosen month ("as at").
+
+Every indicator, grouped by family, with its latest figure, target, RAG status and
+direction of travel in words and icons (colour only repeats them), a 13-month
+sparkline, and a link to its chart on the family page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.scorecard import display_table, months_with_data
+from app import data
+from app.furniture import footer, no_data_message, page_header
+from app.indicator_view import scorecard
+from etl.catalogue import catalogue
+from etl.periods import long_label
+
+STATUS_STYLE = {
+    "✔": "background-color: #00703C; color: white",
+    "▲": "background-color: #FFDD00; color: #0B0C0C",
+    "✖": "background-color: #D4351C; color: white",
+}
+
+
+def _status_style(text: str) -> str:
+    return STATUS_STYLE.get(str(text)[:1], "")
+
+
+def _family_page(url_path: str, title: str) -> st.Page:
+    """A handle on a family page for links: Streamlit matches pages by url_path."""
+
+    def _target() -> None:  # pragma: no cover - the registered page runs instead
+        pass
+
+    return st.Page(_target, title=title, url_path=url_path)
+
+
+def _table(rows: pd.DataFrame, key: str) -> None:
+    shown = rows.drop(columns=["code"])
+    styled = shown.style.map(_status_style, subset=["Status"])
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "Indicator": st.column_config.TextColumn(width="medium"),
+            "Latest": st.column_config.TextColumn(help="The figure for the month chosen"),
+            "Target": st.column_config.TextColumn(help="The target in force that month"),
+            "Status": st.column_config.TextColumn(
+                help="On target (green ✔), near target: within the amber tolerance "
+                "(amber ▲), off target (red ✖)"
+            ),
+            "On last month": st.column_config.TextColumn(
+                help="Direction of travel against the month before, judged by which way is better"
+            ),
+            "On a year ago": st.column_config.TextColumn(
+                help="Direction of travel against the same month a year earlier"
+            ),
+            "Last 13 months": st.column_config.LineChartColumn(
+                help="The month chosen and the twelve before it; gaps are missing months",
+                color="#12436D",
+            ),
+            "Better if": st.column_config.TextColumn(
+                help="Good performance is a higher or a lower figure; 'Neither' for context "
+                "measures such as the number of referrals"
+            ),
+            "Note": st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+
+def main() -> None:
+    version = page_header(
+        "Overview",
+        "Every indicator for the month chosen: the latest figure, its target, whether it "
+        "is on target, and whether it is getting better or worse.",
+    )
+    path = str(data.store().path)
+    values = data.current_values(path, version)
+    months = months_with_data(values)
+    if not months:
+        no_data_message()
+        footer()
+        return
+    as_at = st.selectbox(
+        "Figures as at",
+        months,
+        index=0,
+        format_func=long_label,
+        key="as_at",
+        help="The latest month with figures is shown first.",
+    )
+    cat = catalogue()
+    table = display_table(scorecard(path, version, as_at), cat)
+    for family in cat.families:
+        codes = [i.code for i in cat.in_family(family.key)]
+        rows = table[table["code"].isin(codes)]
+        if rows.empty:
+            continue
+        st.subheader(family.title)
+        _table(rows, key=f"scorecard_{family.key}")
+        page = _family_page(family.url_path, family.title)
+        with st.container(horizontal=True, gap="small"):
+            for code, name in zip(rows["code"], rows["Indicator"], strict=True):
+                indicator = cat.get(code)
+                st.page_link(
+                    page,
+                    label=f"Chart: {name}",
+                    icon=":material/show_chart:",
+                    query_params={"indicator": indicator.name} if len(codes) > 1 else None,
+                    help=f"Open the chart, summary and figures for {indicator.name}",
+                )
+    with st.expander("How to read this table"):
+        st.markdown(
+            "- **Status** compares the figure with the target in force that month: "
+            "✔ on target, ▲ near target (worse than target but within the amber tolerance), "
+            "✖ off target, – no target (some measures are context, with no better direction).\n"
+            "- **On last month** and **On a year ago** say whether the figure got better (↑) "
+            "or worse (↓), judged by which way is better for that measure. For a measure "
+            "where neither is better they say up (↗) or down (↘).\n"
+            "- Targets and tolerances are set by financial year. The About page explains "
+            "every measure."
+        )
+    footer()
+
+
+main()

@@ -1,0 +1,257 @@
+"""Upload figures (directors): template, upload, problems or preview, then confirm.
+
+Nothing is written until the director ticks the confirmation and presses the
+button. The checked file is held in session state under its sha256, and is
+taken out before committing, so a double click, a refresh or a second director
+loading at the same moment can never load a file twice: `commit` also refuses
+a file already loaded and a preview that another submission has made stale.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app import data
+from app.access import current_user, guard_page
+from app.furniture import footer, page_header
+from app.roles import NotAllowed
+from app.upload_flow import (
+    TEMPLATE_FILE_NAME,
+    XLSX_MIME,
+    UploadCheck,
+    affected_families,
+    changed_values,
+    check_upload,
+    commit_upload,
+    counts_by_indicator,
+    problems_frame,
+    problems_xlsx,
+    sha256_of,
+    target_changes,
+    template_for,
+)
+from etl.config import upload_limits
+from etl.load import AlreadyLoaded, CommitResult, StalePreview
+from etl.store import StoreBusy
+
+CHECK_KEY = "upload_check"  # the UploadCheck of the file on screen
+DONE_KEY = "upload_done"  # the CommitResult to report after a commit
+NOTICE_KEY = "upload_notice"  # (kind, sentence) to show once, e.g. a refused commit
+UPLOADER_GENERATION = "upload_generation"  # bumped to empty the uploader after a commit
+CONFIRM_KEY = "upload_confirm"
+
+
+def _limit_mb() -> int:
+    return int(upload_limits().max_file_bytes // (1024 * 1024))
+
+
+def _template_section() -> None:
+    st.subheader("1. Get the template")
+    st.markdown(
+        "The template lists every indicator, the month formats accepted and worked examples. "
+        "Fill in the **data** sheet (and the **targets** sheet if targets have changed)."
+    )
+    user = current_user()
+    store = data.store()
+    st.download_button(
+        "Download the upload template (.xlsx)",
+        data=lambda: template_for(user, store),
+        file_name=TEMPLATE_FILE_NAME,
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _checked(file_name: str, content: bytes) -> UploadCheck | None:
+    """The check of this exact file, from session state or done now with visible progress."""
+    sha = sha256_of(content)
+    held = st.session_state.get(CHECK_KEY)
+    if held is not None and held.sha256 == sha:
+        return held
+    st.session_state.pop(CHECK_KEY, None)
+    st.session_state.pop(CONFIRM_KEY, None)
+    with st.status("Reading and checking your file…", expanded=True) as status:
+        try:
+            check = check_upload(data.store(), current_user(), file_name, content, st.write)
+        except (StoreBusy, NotAllowed) as err:
+            status.update(label="The file could not be checked", state="error")
+            st.error(str(err))
+            return None
+        if check.ok:
+            status.update(label="Checked: every rule is met", state="complete", expanded=False)
+        else:
+            status.update(label="Checked: the file cannot be loaded", state="error")
+    st.session_state[CHECK_KEY] = check
+    return check
+
+
+def _show_refusal(check: UploadCheck) -> None:
+    st.error(f"{check.refused}\n\n**Nothing was loaded.**")
+
+
+def _show_problems(check: UploadCheck) -> None:
+    count = len(check.problems)
+    st.error(
+        f"**{count} problem{'s' if count != 1 else ''} found in {check.file_name}. "
+        "Nothing was loaded.** Correct them in your file and upload it again."
+    )
+    st.dataframe(problems_frame(check.problems), hide_index=True, width="stretch")
+    st.download_button(
+        "Download the problems as a spreadsheet",
+        data=problems_xlsx(check.problems, check.file_name),
+        file_name=f"problems-{check.file_name.rsplit('.', 1)[0]}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+    )
+
+
+def _show_preview(check: UploadCheck) -> None:
+    preview = check.preview
+    if preview.already_loaded is not None:
+        st.info(f"This file is identical to submission {preview.already_loaded}; nothing to do.")
+        return
+    if not preview.changes_anything:
+        st.info(
+            "Every figure and target in this file matches what is already loaded; nothing to do."
+        )
+        return
+    st.subheader("3. Check the preview")
+    st.markdown("Nothing has been saved yet. This is what loading the file would do:")
+    cols = st.columns(4)
+    cols[0].metric("New values", preview.count("new"))
+    cols[1].metric("Changed values", preview.count("changed"))
+    cols[2].metric("Unchanged values", preview.count("unchanged"))
+    cols[3].metric("Targets set or changed", preview.targets_changed)
+    if preview.count("details"):
+        st.caption(
+            f"{preview.count('details')} figure(s) keep their value but gain a note, "
+            "numerator or denominator."
+        )
+    if preview.warnings:
+        st.markdown("**Worth a second look** (these do not stop the load):")
+        for warning in preview.warnings:
+            st.warning(warning, icon="⚠️")
+    st.markdown("**Figures by indicator**")
+    st.dataframe(counts_by_indicator(preview), hide_index=True, width="stretch")
+    if preview.count("changed"):
+        st.markdown("**Values that would change**")
+        st.dataframe(changed_values(preview), hide_index=True, width="stretch")
+    if preview.targets_changed:
+        st.markdown("**Targets that would be set or changed**")
+        st.dataframe(target_changes(preview), hide_index=True, width="stretch")
+    _confirm(check)
+
+
+def _confirm(check: UploadCheck) -> None:
+    st.subheader("4. Load the figures")
+    ticked = st.checkbox(
+        "I have checked the preview and want to load these figures", key=CONFIRM_KEY
+    )
+    st.button(
+        "Load the figures",
+        type="primary",
+        disabled=not ticked,
+        on_click=_commit,
+        args=(check.sha256,),
+        key="upload_commit",
+    )
+
+
+def _commit(sha256: str) -> None:
+    """Runs once per click, before the page is drawn again.
+
+    The check is taken out of session state first, so a second click (or a
+    rerun) finds nothing to commit; `commit` refuses duplicates in any case.
+    """
+    check = st.session_state.get(CHECK_KEY)
+    if check is None or check.sha256 != sha256 or check.preview is None:
+        return
+    del st.session_state[CHECK_KEY]
+    try:
+        result = commit_upload(data.store(), current_user(), check.preview)
+    except AlreadyLoaded as err:
+        st.session_state[NOTICE_KEY] = ("info", str(err))
+    except StalePreview as err:
+        st.session_state[NOTICE_KEY] = ("warning", str(err))  # the file is checked again
+    except StoreBusy as err:
+        st.session_state[CHECK_KEY] = check  # nothing happened: let them try again
+        st.session_state[NOTICE_KEY] = ("error", str(err))
+    except NotAllowed as err:
+        st.session_state[NOTICE_KEY] = ("error", str(err))
+    else:
+        st.session_state[DONE_KEY] = result
+        st.session_state[UPLOADER_GENERATION] = st.session_state.get(UPLOADER_GENERATION, 0) + 1
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+def _show_done(result: CommitResult) -> None:
+    if result.submission_id is None:
+        st.info(result.summary())
+        return
+    st.success(result.summary(), icon="✅")
+    families = affected_families(result.indicators)
+    if families:
+        st.markdown("See the charts affected:")
+        for family in families:
+            _family_link(family.title, family.url_path)
+    try:
+        st.page_link("pages/history.py", label="Submission history (and rollback)", icon="🕘")
+    except StreamlitAPIException:
+        st.markdown("The submission is listed on the Submission history page.")
+
+
+def _family_link(title: str, url_path: str) -> None:
+    page = st.Page(lambda: None, title=title, url_path=url_path)
+    try:
+        st.page_link(page, label=title, icon="📈")
+    except StreamlitAPIException:  # not in this navigation (a test running the page alone)
+        st.markdown(f"- {title}")
+
+
+def _show_notice() -> None:
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        kind, text = notice
+        getattr(st, kind)(text)
+
+
+def render() -> None:
+    page_header(
+        "Upload figures",
+        "Send the month's figures yourself. Every rule is checked on every cell first; "
+        "you see a preview, and nothing is saved until you confirm.",
+    )
+    guard_page("upload")  # the page is a door too, not only the menu
+    _template_section()
+    st.subheader("2. Upload your file")
+    _show_notice()
+    done = st.session_state.pop(DONE_KEY, None)
+    if done is not None:
+        _show_done(done)
+    limit = _limit_mb()
+    uploaded = st.file_uploader(
+        "Choose the spreadsheet with the month's figures (.xlsx or .csv)",
+        type=["xlsx", "csv"],
+        max_upload_size=limit,
+        key=f"upload_file_{st.session_state.get(UPLOADER_GENERATION, 0)}",
+        help=f"Largest file accepted: {limit} MB.",
+    )
+    st.caption(f"Excel workbook (.xlsx) or CSV (UTF-8), up to {limit} MB.")
+    if uploaded is None:
+        st.session_state.pop(CHECK_KEY, None)
+        footer()
+        return
+    check = _checked(uploaded.name, uploaded.getvalue())
+    if check is not None:
+        if check.refused:
+            _show_refusal(check)
+        elif not check.ok:
+            _show_problems(check)
+        else:
+            _show_preview(check)
+    footer()
+
+
+render()
