@@ -18,7 +18,7 @@ DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-		echo "CYPS Performance needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+		echo "CYPS Performance needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo 'not found')."; \
 		echo "Install python3.11 (or newer) and run: make PYTHON=python3.11 $(MAKECMDGOALS)"; \
 		exit 1; }
 

@@ -22,12 +22,14 @@ import math
 import pandas as pd
 
 from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS, direction, rag, target_for
+from analysis.spc_view import headline_series, icon_text, indicator_spc
 from analysis.summary import format_target
 from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
 from etl.periods import add_months
 
 SPARKLINE_MONTHS = 13
 NO_FIGURE = "No figure this month"
+NO_SPC = "No figure this month"
 BETTER_IF = {"higher": "Higher", "lower": "Lower", "neither": "Neither"}
 
 COLUMNS = [
@@ -49,6 +51,10 @@ COLUMNS = [
     "direction_year",
     "sparkline",
     "commentary",
+    "variation_key",
+    "variation_icon",
+    "assurance_key",
+    "assurance_icon",
 ]
 
 
@@ -81,13 +87,22 @@ def _clean(value: object) -> float | None:
 
 
 def build_scorecard(
-    values: pd.DataFrame, targets: pd.DataFrame, cat: Catalogue, as_at: dt.date
+    values: pd.DataFrame,
+    targets: pd.DataFrame,
+    cat: Catalogue,
+    as_at: dt.date,
+    change_points: dict[str, list[dt.date]] | None = None,
 ) -> pd.DataFrame:
     """One row per catalogue indicator, in catalogue order, as at the month `as_at`.
 
     `values` is `etl.queries.current_values` (period as date); `targets` is
     `etl.queries.targets`. Missing figures are NaN/None, never zero, and an
     indicator with no figure that month still has its row so the gap is visible.
+
+    The SPC icons (`variation_*`, `assurance_*`: a key and symbol-plus-words text) judge the
+    same headline series on every month up to `as_at`, with `change_points`
+    (`analysis.spc.load_change_points()`; none if not given). A month with no figure has
+    no SPC icons: the icons describe the latest point, and that month has none.
     """
     lookup: dict[tuple[str, str, dt.date], float] = {}
     notes: dict[tuple[str, str, dt.date], str] = {}
@@ -116,6 +131,7 @@ def build_scorecard(
         value, prev, last_year = at(as_at), at(previous), at(year_ago)
         target, tolerance = target_for(targets, ind.code, as_at)
         status = rag(value, target, tolerance, ind.polarity)
+        spc = _spc_columns(ind, values, part, targets, as_at, change_points or {}, value)
         rows.append(
             {
                 "code": ind.code,
@@ -136,6 +152,7 @@ def build_scorecard(
                 "direction_year": direction(value, last_year, ind.polarity, ind.decimals),
                 "sparkline": [at(m) for m in spark_months],
                 "commentary": notes.get((ind.code, part, as_at), ""),
+                **spc,
             }
         )
     frame = pd.DataFrame(rows, columns=COLUMNS)
@@ -145,6 +162,33 @@ def build_scorecard(
         # Object columns keep None as None (pandas would otherwise make it NaN).
         frame[column] = pd.Series([r[column] for r in rows], dtype=object)
     return frame
+
+
+def _spc_columns(
+    ind: Indicator,
+    values: pd.DataFrame,
+    part: str,
+    targets: pd.DataFrame,
+    as_at: dt.date,
+    change_points: dict[str, list[dt.date]],
+    value: float | None,
+) -> dict[str, str]:
+    if value is None or values.empty:
+        return {
+            "variation_key": "",
+            "variation_icon": NO_SPC,
+            "assurance_key": "",
+            "assurance_icon": NO_SPC,
+        }
+    result = indicator_spc(
+        ind, headline_series(values, ind.code, part, as_at), targets, as_at, change_points
+    )
+    return {
+        "variation_key": result.variation.key,
+        "variation_icon": icon_text(result.variation),
+        "assurance_key": result.assurance.key,
+        "assurance_icon": icon_text(result.assurance),
+    }
 
 
 def _format(indicator: Indicator, value: float | None) -> str:
@@ -180,7 +224,72 @@ def display_table(scorecard: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
                 "On last month": _trend_text(ind, row.direction_month, row.previous_value),
                 "On a year ago": _trend_text(ind, row.direction_year, row.year_ago_value),
                 "Last 13 months": row.sparkline,
+                "Variation (SPC)": row.variation_icon,
+                "Assurance (SPC)": row.assurance_icon,
                 "Note": row.commentary,
             }
         )
     return pd.DataFrame(rows)
+
+
+LOCAL_MEASURE = "No national comparator (local measure)"
+BENCHMARK_COLUMNS = [
+    "code", "Indicator", "Published year", "This council", "England", "Neighbours (mean)",
+    "Quartile band", "Comparison", "Source",
+]  # fmt: skip
+BAND_WORDS = {
+    "A": "A: best quarter",
+    "B": "B: second quarter",
+    "C": "C: third quarter",
+    "D": "D: bottom quarter",
+}
+
+
+def _published(ind: Indicator, value: object, decimals: int | None = None) -> str:
+    number = _clean(value) if value is not None and not isinstance(value, str) else None
+    if number is None:
+        return "No figure published"
+    shown = f"{number:,.{ind.decimals if decimals is None else decimals}f}"
+    return f"{shown}%" if ind.is_percent else shown
+
+
+def benchmark_table(benchmarks: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
+    """The latest published national figures beside each indicator, as scorecards print them.
+
+    `benchmarks` is `etl.benchmark_queries.latest_benchmarks`. One row per catalogue indicator
+    (catalogue order): England, the statistical neighbours' mean, the council's published figure
+    and national quartile band for that year, each labelled with the year. An indicator with no
+    national counterpart says so in words; a count is not set beside England's (councils differ
+    in size), so its row says that instead of showing a misleading number.
+    """
+    found = benchmarks.set_index("code") if not benchmarks.empty else pd.DataFrame()
+    rows = []
+    for ind in cat.indicators:
+        row = {"code": ind.code, "Indicator": ind.name}
+        if ind.code not in found.index:
+            row.update({"Published year": "", "Comparison": LOCAL_MEASURE})
+            row.update(dict.fromkeys(("This council", "England", "Neighbours (mean)"), ""))
+            row.update({"Quartile band": "", "Source": ""})
+        elif ind.unit == "count":
+            b = found.loc[ind.code]
+            row.update({"Published year": str(b["period_label"])})
+            row.update({"Comparison": "A count: not compared (councils differ in size)"})
+            row.update({"This council": _published(ind, b["council"])})
+            row.update({"England": "", "Neighbours (mean)": "", "Quartile band": ""})
+            row.update({"Source": str(b["source"])})
+        else:
+            b = found.loc[ind.code]
+            band = b["band"] if isinstance(b["band"], str) else None
+            row.update(
+                {
+                    "Published year": str(b["period_label"]),
+                    "Comparison": "DfE published figures",
+                    "This council": _published(ind, b["council"]),
+                    "England": _published(ind, b["england"]),
+                    "Neighbours (mean)": _published(ind, b["sn_mean"]),
+                    "Quartile band": BAND_WORDS.get(band or "", "No band"),
+                    "Source": str(b["source"]),
+                }
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)

@@ -2,3 +2,7 @@
 
 Nothing here computes an indicator: that is `analysis/` and `etl/`.
 """
+
+from app.legacy_pages import use_navigation_only
+
+use_navigation_only()

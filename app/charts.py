@@ -189,6 +189,76 @@ def _reference_lines(fig: go.Figure, lines: Sequence[ReferenceLine]) -> None:
         )
 
 
+# Comparator series: each its own colour *and* dash, apart from the target's black dash.
+COMPARATOR_STYLES = {
+    "england": {"color": "#801650", "dash": "dashdot"},
+    "region": {"color": "#28A197", "dash": "longdash"},
+    "neighbours": {"color": "#F46A25", "dash": "dot"},
+}
+
+
+def comparator_steps(
+    lines: pd.DataFrame, first: dt.date, last: dt.date
+) -> list[tuple[str, str, pd.DataFrame]]:
+    """(series, kind, rows) for each comparator series with a figure inside first..last.
+
+    `lines` is `etl.benchmark_queries.comparator_lines`; rows are clipped to the months shown.
+    """
+    if lines is None or lines.empty:
+        return []
+    inside = lines[(lines["end"] >= first) & (lines["start"] <= last)]
+    out = []
+    for series, rows in inside.groupby("series", sort=False):
+        if rows["value"].notna().any():
+            out.append((str(series), str(rows["kind"].iloc[0]), rows.sort_values("year")))
+    return out
+
+
+def _comparators(fig: go.Figure, lines: pd.DataFrame | None, first: dt.date, last: dt.date) -> None:
+    """Stepped annual comparator lines, one flat step per published year, never joined across
+    a method change or a suppressed year; the latest step shown is labelled with its year."""
+    for series, kind, rows in comparator_steps(lines, first, last):
+        style = COMPARATOR_STYLES.get(kind, {"color": PALETTE[4], "dash": "dot"})
+        xs: list = []
+        ys: list = []
+        text: list = []
+        previous = None
+        for row in rows.itertuples(index=False):
+            start = max(row.start, first)
+            end = min(row.end, last)
+            joined = previous is not None and previous == (row.segment, add_months(row.start, -1))
+            if xs and not (joined and pd.notna(row.value)):
+                xs.append(None)  # a break: a new segment, a gap year or a suppressed figure
+                ys.append(None)
+                text.append("")
+            value = None if pd.isna(row.value) else float(row.value)
+            xs += [
+                pd.Timestamp(start) - pd.Timedelta(days=15),
+                pd.Timestamp(end) + pd.Timedelta(days=15),
+            ]
+            ys += [value, value]
+            text += [row.label, row.label]
+            previous = (row.segment, row.end) if value is not None else None
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name=comparator_legend(series, rows),
+            line={"color": style["color"], "width": 2, "dash": style["dash"]},
+            connectgaps=False,
+            customdata=text,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+
+
+def comparator_legend(series: str, rows: pd.DataFrame) -> str:
+    """A comparator line's legend entry: whose figure, that it is annual DfE, and the latest
+    year shown with its value (labels on the lines themselves collided where lines are close)."""
+    latest = rows[rows["value"].notna()]
+    shown = f", latest {latest['label'].iloc[-1][len(series) :].strip()}" if len(latest) else ""
+    return f"{series} (DfE annual{shown})"
+
+
 def _x_range(fig: go.Figure, first: dt.date, last: dt.date) -> None:
     fig.update_xaxes(
         range=[
@@ -208,12 +278,15 @@ def indicator_chart(
     first: dt.date | None = None,
     last: dt.date | None = None,
     reference_lines: Sequence[ReferenceLine] = (),
+    comparators: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The monthly series with its stepped target, amber band, RAG markers and key events.
 
     `series` has columns period (date) and value for one indicator and breakdown;
     `targets` is `etl.queries.targets`. first/last choose the months shown (a
-    financial-year range); by default the months the series covers.
+    financial-year range); by default the months the series covers. `comparators`
+    (`etl.benchmark_queries.comparator_lines`) adds the annual England, region and
+    statistical-neighbour figures as stepped lines.
     """
     fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x
     if series.empty and (first is None or last is None):
@@ -297,6 +370,7 @@ def indicator_chart(
         )
     _events(fig, events, first, last)
     _reference_lines(fig, reference_lines)
+    _comparators(fig, comparators, first, last)
     _x_range(fig, first, last)
     return fig
 
@@ -383,3 +457,27 @@ def stacked_bands_chart(
     _events(fig, events, first, last)
     _x_range(fig, first, last)
     return fig
+
+
+def comparator_caption(lines: pd.DataFrame | None, first: dt.date, last: dt.date) -> str:
+    """The comparator figures drawn on a chart, year by year, with their source, in words.
+
+    The chart labels only the latest step of each line; this sentence gives every year shown,
+    so a printed chart (or a screen reader) has them all.
+    """
+    parts, sources = [], []
+    for series, _, rows in comparator_steps(lines, first, last):
+        years = ", ".join(label[len(series) :].strip() for label in rows["label"])
+        parts.append(f"{series} ({years})")
+        for source in rows["source"]:
+            if source not in sources:
+                sources.append(source)
+    if not parts:
+        return ""
+    return (
+        "Comparator lines, one step per published year: "
+        + "; ".join(parts)
+        + ". Source: "
+        + "; ".join(sources)
+        + "."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import data
+from app.access import guard_page
 from etl.config import settings
 
 ILLUSTRATIVE_BANNER = (
@@ -14,8 +15,14 @@ ILLUSTRATIVE_BANNER = (
 )
 
 
-def page_header(title: str, intro: str = "") -> str:
-    """Title, banner and last-updated line; returns the data version for cached reads."""
+def page_header(title: str, intro: str = "", action: str = "view") -> str:
+    """Check access, then title, banner and last-updated line; returns the data version.
+
+    Every page that shows figures starts here, so every page checks the user's role
+    itself: the navigation hides pages, but a page reached another way (a stale
+    session, a crafted address) still refuses a user who may not `action`.
+    """
+    guard_page(action)
     st.title(title)
     version = data.version()
     path = str(data.store().path)

@@ -17,13 +17,28 @@ import streamlit as st
 
 from analysis.rag import RAG_ICONS, RAG_WORDS, rag, with_targets
 from analysis.scorecard import build_scorecard, headline_breakdown
+from analysis.spc import load_change_points
+from analysis.spc_view import (
+    PLAIN_ENGLISH,
+    SpcResult,
+    headline_series,
+    icon_text,
+    indicator_spc,
+    too_few_message,
+)
 from analysis.summary import format_target, summary_sentence
 from app import charts, data
+from app.spc_chart import spc_chart
+from etl import benchmark_queries, report_queries
 from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator, catalogue
 from etl.config import settings
 from etl.periods import financial_year_label, financial_year_start, long_label, parse_financial_year
+from etl.store import Store
 
 ALL_YEARS = "All years"
+RAG_VIEW = "Red-amber-green view"
+SPC_VIEW = "Statistical process control view"
+VIEWS = (RAG_VIEW, SPC_VIEW)
 CHART_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -40,7 +55,50 @@ def council_name() -> str:
 def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
     """The scorecard for a month, built once per data version (the build is pure)."""
     values = data.current_values(path, data_version)
-    return build_scorecard(values, data.targets(path, data_version), catalogue(), as_at)
+    return build_scorecard(
+        values, data.targets(path, data_version), catalogue(), as_at, load_change_points()
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
+    """The published annual comparator lines for an indicator (empty for a local measure)."""
+    return report_queries.comparator_lines(Store(path), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def latest_benchmarks(path: str, data_version: str) -> pd.DataFrame:
+    """The latest published England, neighbour and quartile figures, for the scorecard."""
+    return report_queries.latest_benchmarks(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcResult:
+    """An indicator's XmR chart and icons up to a month (computed on all earlier months)."""
+    cat = catalogue()
+    indicator = cat.get(code)
+    series = headline_series(
+        data.current_values(path, data_version), code, headline_breakdown(indicator, cat)
+    )
+    return indicator_spc(
+        indicator, series, data.targets(path, data_version), as_at, load_change_points()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def spc_figure(path: str, data_version: str, code: str, first: dt.date, last: dt.date) -> go.Figure:
+    """The SPC chart, kept as an object like `indicator_figures` (shared: never modify it)."""
+    cat = catalogue()
+    result = spc_result(path, data_version, code, last)
+    return spc_chart(
+        cat.get(code),
+        result.frame,
+        data.targets(path, data_version),
+        cat.events,
+        council=council_name(),
+        first=first,
+        last=last,
+    )
 
 
 def financial_years(periods: pd.Series) -> list[str]:
@@ -185,6 +243,7 @@ def indicator_figures(
             first=first,
             last=last,
             reference_lines=lines,
+            comparators=comparators(path, data_version, code),
         )
     ]
     parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
@@ -201,6 +260,36 @@ def indicator_figures(
             )
         )
     return figures
+
+
+def _spc_block(
+    indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
+) -> None:
+    """The SPC chart, the two icons for the latest month in words, and what SPC means."""
+    result = spc_result(path, data_version, indicator.code, last)
+    st.plotly_chart(
+        spc_figure(path, data_version, indicator.code, first, last),
+        width="stretch",
+        config=CHART_CONFIG,
+        key=f"spc_{indicator.code}",
+    )
+    if not result.enough:
+        st.info(too_few_message(int(result.frame["value"].notna().sum())))
+    else:
+        st.markdown(
+            f"**Variation, {long_label(last)}:** {icon_text(result.variation)}  \n"
+            f"**Assurance against the target:** {icon_text(result.assurance)}"
+        )
+    with st.expander("What is a statistical process control chart?"):
+        st.markdown(PLAIN_ENGLISH)
+
+
+def _comparator_caption(
+    indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
+) -> None:
+    """Say which national figures the chart shows, with years and source, or why there are none."""
+    text = charts.comparator_caption(comparators(path, data_version, indicator.code), first, last)
+    st.caption(text or benchmark_queries.comparator_note(indicator))
 
 
 def _in_range(
@@ -241,9 +330,23 @@ def render_indicator(
         path, data_version, indicator.code, first, last, tuple(reference_lines or ())
     )
 
-    st.plotly_chart(figures[0], width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}")
+    view = st.segmented_control(
+        "Chart view",
+        VIEWS,
+        default=RAG_VIEW,
+        key=f"view_{indicator.code}",
+        help="Red-amber-green compares each month with its target. Statistical process "
+        "control asks whether a change is real or the usual month-to-month noise.",
+    )
     label = f"{indicator.name} ({headline.lower()})" if headline else None
+    if view == SPC_VIEW:
+        _spc_block(indicator, path, data_version, first, last)
+    else:
+        st.plotly_chart(
+            figures[0], width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}"
+        )
     st.markdown(f"**{summary_sentence(indicator, series, targets, last, label)}**")
+    _comparator_caption(indicator, path, data_version, first, last)
     _events_caption(cat, first, last)
     for n, extra in enumerate(figures[1:], start=1):
         st.plotly_chart(

@@ -216,6 +216,18 @@ def council_years(store: Store, key: str) -> list[int]:
         return _council_years(con, key)
 
 
+def council_years_by_measure(store: Store) -> dict[str, list[int]]:
+    """For every measure, the years with a published row for the council, newest first."""
+    with store.connect() as con:
+        rows = con.execute(
+            """SELECT measure, list(DISTINCT year ORDER BY year DESC) FROM benchmark_current
+               WHERE geographic_level = 'Local authority' AND area_code = ?
+               GROUP BY measure""",
+            [council().la_code],
+        ).fetchall()
+    return {measure: [int(y) for y in years] for measure, years in rows}
+
+
 def _council_years(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
     rows = con.execute(
         """SELECT DISTINCT year FROM benchmark_current

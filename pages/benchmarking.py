@@ -25,9 +25,9 @@ def _area(path: str, version: str) -> bq.CouncilArea:
     return bq.council_area(Store(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _years(path: str, version: str, key: str) -> list[int]:
-    return bq.council_years(Store(path), key)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _years(path: str, version: str) -> dict[str, list[int]]:
+    return bq.council_years_by_measure(Store(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -77,7 +77,7 @@ def _neighbour_table(c: bq.Comparison) -> pd.DataFrame:
                 f"{n} (this council)" if me else n
                 for n, me in zip(bars["area_name"], bars["is_council"], strict=True)
             ],
-            c.measure.name: bars["display"],
+            "Figure": bars["display"],
             "National rank": bars["rank"].astype("string").fillna("not ranked"),
             "Quartile band": bars["band"].fillna("none"),
             "Neighbour closeness (1 = closest)": bars["closeness_rank"].astype("string").fillna(""),
@@ -95,7 +95,7 @@ def _comparator_table(c: bq.Comparison, stat: str) -> pd.DataFrame:
         (f"Statistical-neighbour median ({n})", _fmt(m, sn.median)),
         ("Top-quartile threshold (all councils)", _fmt(m, c.position.top_quartile_threshold)),
     ]
-    return pd.DataFrame(rows, columns=["Comparator", m.name])
+    return pd.DataFrame(rows, columns=["Comparator", "Figure"])
 
 
 def _height(table: pd.DataFrame) -> int:
@@ -145,7 +145,8 @@ def main() -> None:
     version = page_header("How we compare")
     path = str(data.store().path)
     area = _area(path, version)
-    offered = [m for m in bq.benchmark_measures() if _years(path, version, m.key)]
+    years_by_measure = _years(path, version)
+    offered = [m for m in bq.benchmark_measures() if years_by_measure.get(m.key)]
     if not offered:
         st.info(
             "No DfE comparator figures are loaded. A director can load a published file with "
@@ -172,7 +173,7 @@ def main() -> None:
             "DfE publishes (marked 'DfE measure').",
         )
         m = by_key[key]
-        years = _years(path, version, key)
+        years = years_by_measure[key]
         trend = _trend(path, version, key)
         labels = dict(zip(trend["year"], trend["period_label"], strict=True))
         year = middle.selectbox(

@@ -25,6 +25,7 @@ from app.furniture import footer, no_data_message, page_header
 from app.roles import User, require
 from etl.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from etl.extract import (
+    FORMATS,
     Extract,
     ExtractFilter,
     FilterError,
@@ -221,7 +222,7 @@ def _downloads(user: User, store: Store, ex: Extract) -> None:
                 label,
                 data=_maker(user, store, ex.filter, file_format),
                 file_name=name,
-                mime="text/csv" if file_format == "csv" else None,
+                mime=FORMATS[file_format],
                 on_click="ignore",
                 icon=":material/download:",
                 key=f"extract_download_{file_format}",

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.scorecard import display_table, months_with_data
+from analysis.scorecard import benchmark_table, display_table, months_with_data
 from app import data
 from app.furniture import footer, no_data_message, page_header
-from app.indicator_view import scorecard
+from app.indicator_view import latest_benchmarks, scorecard
 from etl.catalogue import catalogue
 from etl.periods import long_label
 
@@ -67,9 +67,49 @@ def _table(rows: pd.DataFrame, key: str) -> None:
                 help="Good performance is a higher or a lower figure; 'Neither' for context "
                 "measures such as the number of referrals"
             ),
+            "Variation (SPC)": st.column_config.TextColumn(
+                help="Statistical process control: is the latest month a real change (special "
+                "cause) or the usual ups and downs (common cause)? Needs 12 months of figures."
+            ),
+            "Assurance (SPC)": st.column_config.TextColumn(
+                help="Statistical process control: will the process, as it runs now, reliably "
+                "meet the target (P), reliably miss it (F), or sometimes hit and miss (?)"
+            ),
             "Note": st.column_config.TextColumn(width="medium"),
         },
     )
+
+
+def _benchmarks(rows: pd.DataFrame, key: str) -> None:
+    """The latest published national figures for the family's indicators that have them."""
+    compared = rows[rows["Published year"] != ""]
+    local = rows[rows["Published year"] == ""]
+    if not compared.empty:
+        st.markdown("**How we compare: the latest published national figures (DfE, annual)**")
+        st.dataframe(
+            compared.drop(columns=["code"]),
+            hide_index=True,
+            width="stretch",
+            key=key,
+            column_config={
+                "Quartile band": st.column_config.TextColumn(
+                    help="Where the council's published figure falls among all councils in "
+                    "England, by quarter: A is the best quarter, whichever way is better"
+                ),
+                "Neighbours (mean)": st.column_config.TextColumn(
+                    help="The mean of the council's ten statistical neighbours with a figure "
+                    "(DfE statistical-neighbour model)"
+                ),
+            },
+        )
+    if not local.empty:
+        many = len(local) > 1
+        st.caption(
+            "No national comparator exists for "
+            + "; ".join(local["Indicator"])
+            + (": these are local measures" if many else ": this is a local measure")
+            + ", not collected nationally."
+        )
 
 
 def main() -> None:
@@ -95,6 +135,7 @@ def main() -> None:
     )
     cat = catalogue()
     table = display_table(scorecard(path, version, as_at), cat)
+    national = benchmark_table(latest_benchmarks(path, version), cat)
     for family in cat.families:
         codes = [i.code for i in cat.in_family(family.key)]
         rows = table[table["code"].isin(codes)]
@@ -102,6 +143,7 @@ def main() -> None:
             continue
         st.subheader(family.title)
         _table(rows, key=f"scorecard_{family.key}")
+        _benchmarks(national[national["code"].isin(codes)], key=f"benchmarks_{family.key}")
         page = _family_page(family.url_path, family.title)
         with st.container(horizontal=True, gap="small"):
             for code, name in zip(rows["code"], rows["Indicator"], strict=True):
@@ -121,6 +163,12 @@ def main() -> None:
             "- **On last month** and **On a year ago** say whether the figure got better (↑) "
             "or worse (↓), judged by which way is better for that measure. For a measure "
             "where neither is better they say up (↗) or down (↘).\n"
+            "- **Variation (SPC)** and **Assurance (SPC)** come from statistical process "
+            "control: the first says whether the latest month is a real change or ordinary "
+            "noise, the second whether the target will be met reliably (P), missed reliably "
+            "(F) or hit and miss (?). Each family page has an SPC view of every chart.\n"
+            "- **How we compare** gives the latest year the DfE has published, labelled with "
+            "that year: national figures are annual, so they are not for the month chosen.\n"
             "- Targets and tolerances are set by financial year. The About page explains "
             "every measure."
         )

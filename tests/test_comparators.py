@@ -270,7 +270,8 @@ DERIVED_CODES = {
 @pytest.mark.parametrize("derived_code", sorted(DERIVED_CODES))
 def test_lines_match_the_independently_derived_comparators(bench: Store, derived_code) -> None:
     lines = bq.comparator_lines(bench, DERIVED_CODES[derived_code])
-    by = {(k, int(y)): v for k, y, v in zip(lines["kind"], lines["year"], lines["value"])}
+    keys = zip(lines["kind"], lines["year"], lines["value"], strict=True)
+    by = {(k, int(y)): v for k, y, v in keys}
     checked = 0
     for row in _derived_reference():
         if row["indicator_code"] != derived_code:

@@ -30,7 +30,7 @@ CAT = catalogue()
 SAMPLE_MONTHS = [add_months(dt.date(2014, 4, 1), n) for n in range(36)]
 KIND_ARGS = {"none": "whole authority", "team": "teams", "distance_band": "distance bands"}
 BREAKDOWN_OPTIONS = KIND_OPTIONS + [
-    ("value", name) for name in [*CAT.breakdown_values["distance_band"], *TEAMS]
+    ("value", name) for name in [*CAT.breakdown_values["distance_band"], *(t.name for t in TEAMS)]
 ]
 USER = "parity@example.gov.uk"
 
@@ -78,7 +78,7 @@ def run_cli(store: Store, args: list[str], out: Path) -> int:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(choices=page_choices())
 def test_page_and_command_line_give_identical_csv(
@@ -99,7 +99,7 @@ def test_page_and_command_line_give_identical_csv(
 
 
 @settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(choices=page_choices())
 def test_page_and_command_line_give_the_same_excel_data_sheet(

@@ -243,3 +243,59 @@ def test_dashboard_opens_on_the_overview_and_the_about_page(on_sample):
     at.switch_page("pages/about.py").run()
     assert not at.exception
     assert at.title[0].value == "About these figures"
+
+
+# The SPC view and the committee report ----------------------------------------------
+
+
+def test_every_chart_can_switch_to_the_spc_view(on_sample):
+    at = family_page("rereferrals").run()
+    toggle = at.get("button_group")[0]
+    assert toggle.value == "Red-amber-green view"
+    toggle.set_value("Statistical process control view").run()
+    assert not at.exception
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert "Upper process limit" in spec and "statistical process control" in spec
+    shown = texts(at)
+    assert "**Variation, March 2017:** Special cause improvement: lower values (↓ better)" in shown
+    assert "**Assurance against the target:**" in shown
+    assert "What is a statistical process control chart?" in [e.label for e in at.expander]
+
+
+def test_spc_view_with_one_month_says_there_are_too_few_points(on_one_month):
+    at = family_page("rereferrals").run()
+    at.get("button_group")[0].set_value("Statistical process control view").run()
+    assert not at.exception
+    assert "Too few points for an SPC chart: it needs 12 months" in texts(at)
+
+
+def test_local_measures_say_there_is_no_national_comparator(on_sample):
+    at = family_page("referrals")
+    at.query_params["indicator"] = "Referrals responded to within 24 hours"
+    at.run()
+    assert "No national comparator. This is a local measure." in texts(at)
+
+
+def test_overview_has_spc_icons_in_words(on_sample):
+    at = page("overview.py").run()
+    reref = scorecard_row(at, "Re-referrals within 12 months")
+    assert reref["Variation (SPC)"] == "Special cause improvement: lower values (↓ better)"
+    assert reref["Assurance (SPC)"].endswith("(F)")
+
+
+def test_report_page_offers_the_report_for_the_latest_month(on_sample):
+    at = page("report.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Committee report"
+    assert at.selectbox(key="report_month").value == dt.date(2017, 3, 1)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download report (HTML)" in labels
+    reref = scorecard_row(at, "Re-referrals within 12 months")
+    assert reref["Status"] == "▲ Near target"
+    assert "Variation (SPC)" in reref
+
+
+def test_report_page_with_an_empty_database_says_how_to_load_figures(on_empty):
+    at = page("report.py").run()
+    assert not at.exception
+    assert "There are no figures in the database yet" in at.info[0].value

@@ -15,8 +15,15 @@ What works with Streamlit 1.67 (checked on this app):
   the role resets to the default (director). So choose the role once with
   `choose_role(page, role)` and then move between pages by clicking the sidebar links
   (`visit`), which keeps the session and the role.
-- **Errors**: `st.exception` and uncaught exceptions render `[data-testid="stException"]`;
+- **Errors**: `st.exception` and uncaught exceptions render `[data-testid="stException"]`
+  (redacted to a generic sentence by `showErrorDetails = "none"`: `assert_no_error`
+  quotes the last traceback from the server's log, test-artifacts/streamlit-<port>.log);
   `st.error` renders `[data-testid="stAlertContentError"]` inside `.stAlert`.
+- **Screenshots**: Streamlit scrolls inside its main block, so `screenshot` grows the
+  window to the content's height first; files go to test-artifacts/screenshots/.
+- **Accessibility**: `axe_violations` runs axe-core's WCAG 2.2 A/AA rules; tests fail
+  on "serious" and "critical" findings. Findings inside Streamlit's own markup that no
+  app code can change are listed in `STREAMLIT_MARKUP` and not run there, only there.
 
 Chromium is Debian's (`/usr/bin/chromium`): Playwright cannot download its own here.
 Without it, browser tests skip on a developer's machine and fail under CI=true.
@@ -40,6 +47,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from app.roles import ROLE_LABELS
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -58,11 +67,7 @@ READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SKELETON = '[data-testid="stSkeleton"]'
 NAV_LINKS = '[data-testid="stSidebarNav"] a'
 ROLE_SELECT_LABEL = "View the dashboard as"
-ROLE_OPTION_LABELS = {  # as app.roles.ROLE_LABELS shows them in the select box
-    "member": "Select commission member",
-    "officer": "Officer",
-    "director": "Director",
-}
+ROLE_OPTION_LABELS = ROLE_LABELS  # role -> the label the select box shows
 # axe-core rule tags for WCAG 2.2 level A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -74,6 +79,8 @@ STREAMLIT_MARKUP = {
     # st.date_input's day/month/year segments are 18x20 px (WCAG 2.5.8 wants 24 px).
     '[data-testid="stDateInput"]': ("target-size",),
 }
+CONTENT_HEIGHT_JS = """() => Math.max(0, ...[...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stSidebarContent"]')].map(e => e.scrollHeight))"""
 _SERVER_LOGS: dict[str, Path] = {}  # base URL -> the server's log file
 
 
@@ -81,6 +88,10 @@ _SERVER_LOGS: dict[str, Path] = {}  # base URL -> the server's log file
 
 
 def chromium_path() -> str | None:
+    """Debian's Chromium; CYPS_CHROMIUM=/path/to/chromium points elsewhere."""
+    if os.environ.get("CYPS_CHROMIUM"):
+        wanted = Path(os.environ["CYPS_CHROMIUM"])
+        return str(wanted) if wanted.is_file() else None
     if Path("/usr/bin/chromium").exists():
         return "/usr/bin/chromium"
     return shutil.which("chromium")
@@ -306,11 +317,19 @@ def chart_count(page) -> int:
 
 
 def screenshot(page, request: pytest.FixtureRequest, name: str) -> Path:
-    """Save a full-page PNG as test-artifacts/screenshots/<test>-<name>.png."""
+    """Save a PNG of the whole page as test-artifacts/screenshots/<test>-<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
     path = SCREENSHOTS / f"{test}-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Streamlit scrolls inside its main block, not the document, so `full_page` alone
+    # stops at the window: grow the window to the content's height for the picture.
+    size = page.viewport_size
+    height = page.evaluate(CONTENT_HEIGHT_JS)
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 6000)})
+    try:
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(size)
     return path
 
 
@@ -345,10 +364,15 @@ def axe_violations(page) -> list[dict]:
 
 
 def describe(violations: list[dict]) -> str:
+    """One line per rule, with the first offending element and why it fails."""
     lines = []
     for v in violations:
-        targets = "; ".join(", ".join(map(str, n["target"])) for n in v["nodes"][:3])
-        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']} [{targets}]")
+        node = v["nodes"][0]
+        why = " ".join(node.get("failureSummary", "").split())[:200]
+        lines.append(
+            f"  {v['id']} ({v['impact']}, {len(v['nodes'])} element(s)): {v['help']}\n"
+            f"    e.g. {node['html'][:160]}\n    {why}"
+        )
     return "\n".join(lines)
 
 

@@ -1,0 +1,110 @@
+"""Committee report: the monthly report for the select commission, in one click.
+
+Choose the month (the latest with figures comes first, as on the Overview), then download the
+report as a self-contained HTML file that prints on A4, or as a PDF where the server has
+Chromium to print it. The report is built when the button is pressed, from the same functions
+as the Overview and family pages, and the summary table is shown here first so the figures
+can be checked before anything is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import streamlit as st
+
+from analysis.scorecard import display_table, months_with_data
+from app import data
+from app.access import current_user, reconfirm
+from app.furniture import footer, no_data_message, page_header
+from app.indicator_view import scorecard
+from app.report import SUMMARY_COLUMNS, build_report_html, report_filename
+from app.report_pdf import html_to_pdf, pdf_unavailable_reason
+from app.roles import User, require
+from etl.catalogue import catalogue
+from etl.periods import long_label
+from etl.store import Store
+
+
+def _html_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], bytes]:
+    """The download's callable: runs on another thread, so it re-checks the user itself."""
+
+    def build() -> bytes:
+        require(reconfirm(user), "view")
+        return build_report_html(Store(path), as_at).encode("utf-8")
+
+    return build
+
+
+def _pdf_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], bytes]:
+    def build() -> bytes:
+        require(reconfirm(user), "view")
+        return html_to_pdf(build_report_html(Store(path), as_at))
+
+    return build
+
+
+def main() -> None:
+    version = page_header(
+        "Committee report",
+        "The monthly report for the select commission: a cover, a summary of every "
+        "indicator, then each family's charts with the directors' commentary. It prints on "
+        "A4 with each family on a new page.",
+    )
+    path = str(data.store().path)
+    months = months_with_data(data.current_values(path, version))
+    if not months:
+        no_data_message()
+        footer()
+        return
+    as_at = st.selectbox(
+        "Report for the month",
+        months,
+        index=0,
+        format_func=long_label,
+        key="report_month",
+        help="The latest month with figures is shown first.",
+    )
+    user = current_user()
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            "Download report (HTML)",
+            data=_html_builder(user, path, as_at),
+            file_name=report_filename(as_at, "html"),
+            mime="text/html",
+            icon=":material/download:",
+            key="report_html",
+            help="One file with everything inside it: open it in any browser, offline, and "
+            "print it on A4.",
+        )
+        reason = pdf_unavailable_reason()
+        if reason is None:
+            st.download_button(
+                "Download report (PDF)",
+                data=_pdf_builder(user, path, as_at),
+                file_name=report_filename(as_at, "pdf"),
+                mime="application/pdf",
+                icon=":material/picture_as_pdf:",
+                key="report_pdf",
+                help="The same report, printed to PDF on the server (takes a few seconds).",
+            )
+    if reason is not None:
+        st.info(reason)
+
+    st.subheader(f"Summary of every indicator, {long_label(as_at)}")
+    st.caption("This is the report's summary table, from the same figures as the Overview.")
+    cat = catalogue()
+    table = display_table(scorecard(path, version, as_at), cat)
+    for family in cat.families:
+        codes = [i.code for i in cat.in_family(family.key)]
+        rows = table[table["code"].isin(codes)]
+        if not rows.empty:
+            st.markdown(f"**{family.title}**")
+            st.dataframe(
+                rows[SUMMARY_COLUMNS], hide_index=True, width="stretch", key=f"rep_{family.key}"
+            )
+    footer()
+
+
+main()
