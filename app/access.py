@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.legacy_pages import use_navigation_only
 from app.roles import DIRECTOR, MEMBER, ROLES, NotAllowed, User, require
 from etl import audit
 from etl.config import DATA_DIR
@@ -263,6 +264,7 @@ def guard_page(action: str) -> User:
     lock, for a stale session or a crafted request. Actions inside the page still
     call `require` themselves.
     """
+    use_navigation_only()  # a page file run directly by legacy mode reruns via dashboard.py
     user = current_user()
     try:
         return require(user, action)

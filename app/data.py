@@ -23,7 +23,11 @@ def store() -> Store:
 
 
 def version() -> str:
-    """The store's current version; cheap (one small query)."""
+    """The store's current version, checked on every page run.
+
+    Cheap: two `stat` calls while the database file is unchanged; the database is
+    opened only after something wrote to it (see `Store.data_version`).
+    """
     return store().data_version()
 
 

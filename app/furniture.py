@@ -42,7 +42,8 @@ def page_header(title: str, intro: str = "", action: str = "view") -> str:
 def footer() -> None:
     contact = settings()["contact"]
     st.divider()
-    st.caption(
+    # Plain markdown, not a caption: a link inside a caption is too faint for WCAG AA.
+    st.markdown(
         f"Questions about these figures: {contact['team']}, {contact['email']}. "
         "See the About page for definitions, methods and the accessibility statement."
     )

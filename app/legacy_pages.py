@@ -6,7 +6,7 @@ names directly, skipping `dashboard.py` and its role-based navigation (see
 streamlit/streamlit#10276). The first visitor after a restart who follows a
 bookmark to /upload would get every page file listed in the sidebar.
 
-Every page imports `app`, so this runs on such a first request: it turns the
+Every page imports `app` and calls `guard_page`, so this runs on such a request: it turns the
 legacy mode off for the whole process and reruns the script, which then goes
 through `dashboard.py` like every other run.
 """

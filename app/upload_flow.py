@@ -23,7 +23,7 @@ from app.roles import User, require
 from etl.audit import log
 from etl.catalogue import Catalogue, Family, catalogue
 from etl.export_safety import neutralise_frame
-from etl.load import CommitResult, Preview, commit, prepare, preview, rollback
+from etl.load import CommitResult, Preview, StalePreview, commit, prepare, preview, rollback
 from etl.periods import long_label
 from etl.problems import FileRefused, Invalid, Problem
 from etl.store import Store
@@ -146,13 +146,12 @@ def rollback_submission(
     confirm a list of restorations that is no longer true.
     """
     user = require(user, "rollback")
-    if expected_version is not None and store.data_version() != expected_version:
-        raise ChangedSinceShown(
-            "The figures changed after the confirmation was shown (another submission or "
-            "rollback landed). Nothing was rolled back: check what will be restored, then "
-            "confirm again."
+    try:
+        return rollback(
+            store, submission_id, user.audit_name, role=user.role, expected_version=expected_version
         )
-    return rollback(store, submission_id, user.audit_name, role=user.role)
+    except StalePreview as err:  # checked inside the rollback's own transaction
+        raise ChangedSinceShown(str(err)) from None
 
 
 def template_for(user: User | None, store: Store | None = None) -> bytes:

@@ -4,6 +4,9 @@ Everything here reads the published DfE figures already stored (`etl.benchmarks.
 benchmark configuration (`data/benchmarks/`), and hands back plain data: the page lays it out,
 the indicator chart draws `comparator_lines`, the scorecard joins `latest_benchmarks`. Nothing
 is written and nothing imports Streamlit, so every answer can be tested on a real database.
+The council's own comparators (geographic level 'Comparator', from a comparators file) are
+extra chart lines labelled with their source; they never enter ranks, quartiles or the
+England/region/neighbour figures, which are the DfE's alone.
 
 Whose dashboard it is comes from `data/benchmarks/council.toml` (la_code, neighbour model); the
 council's name comes from the published data for that code, and its region from council.toml's
@@ -14,6 +17,7 @@ optional `region_code`, else from the region columns of the published tidy files
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +33,8 @@ from analysis.benchmarking import (
     neighbour_summary,
     rank_councils,
 )
+from etl.benchmarks.comparators_file import FINANCIAL_YEAR
+from etl.benchmarks.comparators_file import LEVEL as OWN_LEVEL
 from etl.benchmarks.dfe_files import REGIONS, sniff_kind
 from etl.benchmarks.mapping import BENCHMARKS_DIR, MappingRow, council, measures
 from etl.benchmarks.store import current_values, neighbours
@@ -205,6 +211,7 @@ def measure_values(store: Store, key: str, year: int | None = None) -> pd.DataFr
 
 def _measure_values(con: duckdb.DuckDBPyConnection, key: str, year: int | None) -> pd.DataFrame:
     frame = current_values(con, key, year)
+    frame = frame[frame["geographic_level"] != OWN_LEVEL].reset_index(drop=True)
     frame["area_code"] = frame["area_code"].astype(str)
     frame["symbol"] = frame["symbol"].where(frame["symbol"].notna(), None)
     return frame
@@ -245,23 +252,38 @@ def _neighbour_label(area: CouncilArea, stat: str) -> str:
 def comparator_lines(
     store: Store, indicator_code: str, neighbour_stat: str = "mean"
 ) -> pd.DataFrame:
-    """Stepped annual reference lines for a monthly indicator chart; empty for a local measure.
+    """Stepped annual reference lines for a monthly indicator chart; empty when there are none.
 
-    One row per series (England, the council's region, the statistical neighbours' mean or
-    median) and year. `start` and `end` are the first and last months the figure covers
-    (first-of-month dates, inclusive; see `analysis.comparators.period_span`): draw a flat
-    step from `start` to the month after `end`. A suppressed value is NaN with its `symbol`,
-    to be left as a gap. Never join a line across rows with different `segment` (a method
-    change; `break_before` marks the first year after one). `label` is the hover text.
+    One row per series and year: the DfE's England, the council's region and the statistical
+    neighbours' mean or median (none for a local measure or a count), then the council's own
+    comparators (kind 'own'), one series per area, named '<area> (<its sources>)'.
+    `start` and `end` are the first and last months the figure covers (first-of-month dates,
+    inclusive; see `analysis.comparators.period_span`): draw a flat step from `start` to the
+    month after `end`. A suppressed value is NaN with its `symbol`, to be left as a gap. Never
+    join a line across rows with different `segment` (a method change; `break_before` marks
+    the first year after one). `label` is the hover text. With no benchmark file loaded at all
+    the frame is simply empty.
     """
     if neighbour_stat not in NEIGHBOUR_STATS:
         raise ValueError(f"neighbour_stat must be one of {NEIGHBOUR_STATS}")
     found = counterpart(indicator_code)
-    if found is None or found.unit == "count":
-        return pd.DataFrame(columns=LINE_COLUMNS)
     with store.connect() as con:
+        own = _own_lines(con, indicator_code)
+        if found is None or found.unit == "count":
+            return own
         area = _council_area(con)
         values = _measure_values(con, found.key, None)
+    national = _national_lines(values, area, found, neighbour_stat)
+    frames = [f for f in (national, own) if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=LINE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[LINE_COLUMNS]
+
+
+def _national_lines(
+    values: pd.DataFrame, area: CouncilArea, found: Measure, neighbour_stat: str
+) -> pd.DataFrame:
+    """England, region and neighbour lines from the DfE's figures for one measure."""
     parts = []
     for level, code, series, kind in (
         ("National", ENGLAND_CODE, "England", "england"),
@@ -285,9 +307,10 @@ def comparator_lines(
                 neighbours_with_figure=sn["with_values"],
             )
         )
-    lines = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    if lines.empty:
+    parts = [p for p in parts if not p.empty]
+    if not parts:  # no DfE file loaded yet, or none with this measure
         return pd.DataFrame(columns=LINE_COLUMNS)
+    lines = pd.concat(parts, ignore_index=True)
     spans = [cmp.period_span(int(y), found.period_basis) for y in lines["year"]]
     lines["start"] = [s for s, _ in spans]
     lines["end"] = [e for _, e in spans]
@@ -311,14 +334,77 @@ def comparator_lines(
     return lines.sort_values(["order", "year"], ignore_index=True)[LINE_COLUMNS]
 
 
+def _own_lines(con: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
+    """The council's own comparators for one indicator, one series per area (and kind of year).
+
+    A financial year ('2015/16') spans April to March, a calendar year ('2016') January to
+    December. Each series is named '<area> (<source>; <source>...)', every source its years
+    came from, so no one takes it for a DfE figure and it never shares a DfE series' name.
+    """
+    rows = con.execute(
+        """SELECT * FROM benchmark_current WHERE measure = ? AND geographic_level = ?
+           ORDER BY area_name, area_code, year""",
+        [indicator_code, OWN_LEVEL],
+    ).df()
+    cat = catalogue()
+    if rows.empty or indicator_code not in cat.codes:
+        return pd.DataFrame(columns=LINE_COLUMNS)
+    ind = cat.get(indicator_code)
+    rows["symbol"] = rows["symbol"].where(rows["symbol"].notna(), None)
+    rows["year"] = rows["year"].astype(int)
+    sources = rows.groupby("area_code", sort=False)["source"].agg(
+        lambda s: "; ".join(dict.fromkeys(s))
+    )
+    rows["series"] = rows["area_name"] + " (" + rows["area_code"].map(sources) + ")"
+    rows["kind"] = "own"
+    financial = rows["area_code"].str.endswith(f"({FINANCIAL_YEAR})")
+    spans = [
+        cmp.period_span(y, "year to 31 March") if fy else (dt.date(y, 1, 1), dt.date(y, 12, 1))
+        for y, fy in zip(rows["year"], financial, strict=True)
+    ]
+    rows["start"] = [s for s, _ in spans]
+    rows["end"] = [e for _, e in spans]
+    rows["segment"] = 0
+    rows["break_before"] = False
+    rows["neighbours_with_figure"] = pd.NA
+    rows["symbol_meaning"] = rows["symbol"].map(cmp.symbol_meaning)
+    rows["label"] = [
+        f"{s} {p}: {cmp.display_value(v, sym, ind.unit, ind.decimals)}"
+        for s, p, v, sym in zip(
+            rows["series"], rows["period_label"], rows["value"], rows["symbol"], strict=True
+        )
+    ]
+    return rows[LINE_COLUMNS]
+
+
 def _partial(with_figure: object, area: CouncilArea) -> bool:
     """True for a neighbour average taken over fewer than all the neighbours."""
     return not pd.isna(with_figure) and int(with_figure) < len(area.neighbour_codes)
 
 
-def comparator_note(indicator: Indicator | str) -> str:
-    """What a chart says about national comparison: why there is none, or what it is based on."""
+def comparator_note(indicator: Indicator | str, lines: pd.DataFrame | None = None) -> str:
+    """What a chart says about national comparison: why there is none, or what it is based on.
+
+    Given the chart's `comparator_lines`, it also names the council's own comparators drawn,
+    with their sources: a local measure still has no national comparator, but may have one.
+    """
     ind = catalogue().get(indicator) if isinstance(indicator, str) else indicator
+    return _national_note(ind) + _own_note(lines)
+
+
+def _own_note(lines: pd.DataFrame | None) -> str:
+    if lines is None or lines.empty:
+        return ""
+    own = list(dict.fromkeys(lines.loc[lines["kind"] == "own", "series"]))
+    if not own:
+        return ""
+    return (
+        " The chart also shows the council's own comparator"
+        f"{'s' if len(own) > 1 else ''}, not DfE figures: {'; '.join(own)}."
+    )
+
+
+def _national_note(ind: Indicator) -> str:
     found = counterpart(ind.code)
     if found is None:
         return f"No national comparator. {ind.comparator_note}"

@@ -173,12 +173,17 @@ def _long(sheet: Sheet, header: int, keys: list[str]) -> Located:
         row = sheet.rows[r]
         if len(row) < width:
             row = [*row, *[""] * (width - len(row))]
-        if all(row[c] == "" or _blank(row[c]) for c in used):
+        label = row[ci]
+        # Nearly every row has its indicator filled in: test that cell alone first.
+        filled = label is not None and (
+            type(label) is not str or (label != "" and not label.isspace())
+        )
+        if not filled and all(row[c] == "" or _blank(row[c]) for c in used):
             continue
         entries.append(
             Entry(
                 r,
-                row[ci],
+                label,
                 row[cp],
                 row[cv],
                 cv,

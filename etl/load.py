@@ -382,9 +382,25 @@ def rollback_plan(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.Data
     ).df()
 
 
-def rollback(store: Store, submission_id: int, user: str, role: str | None = None) -> pd.DataFrame:
-    """Withdraw a submission's figures and targets; history is kept. Returns what was restored."""
+def rollback(
+    store: Store,
+    submission_id: int,
+    user: str,
+    role: str | None = None,
+    expected_version: str | None = None,
+) -> pd.DataFrame:
+    """Withdraw a submission's figures and targets; history is kept. Returns what was restored.
+
+    `expected_version` is the store version the confirmation was shown against: if
+    anything landed since, nothing is rolled back, so nobody confirms a stale list.
+    """
     with store.writing() as con:
+        if expected_version is not None and version(con) != expected_version:
+            raise StalePreview(
+                "The figures changed after the confirmation was shown (another submission or "
+                "rollback landed). Nothing was rolled back: check what will be restored, then "
+                "confirm again."
+            )
         rows = con.execute(
             "SELECT rolled_back_at FROM submissions WHERE id = ?", [submission_id]
         ).fetchall()

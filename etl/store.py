@@ -29,6 +29,10 @@ from etl.config import database_path
 
 SCHEMA_VERSION = 1
 BUSY_RETRY_SECONDS = 10.0
+# A file changed this recently may change again without its timestamps moving (they
+# tick in steps: a few ms on ext4, 1-2 s on some filesystems), so its version is not
+# remembered until it has been quiet this long. See Store.data_version.
+SETTLED_NS = 2_000_000_000
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS submission_ids START 1;
@@ -97,6 +101,9 @@ CREATE OR REPLACE VIEW current_target_revisions AS
 
 _write_locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
+# path -> (file_stamp, version): the last version read while the file was settled.
+_known_versions: dict[Path, tuple[tuple, str]] = {}
+_versions_guard = threading.Lock()
 
 
 class StoreBusy(RuntimeError):
@@ -142,25 +149,62 @@ class Store:
 
         Everything done inside is committed together or not at all.
         """
-        with _write_lock(self.path), self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        try:
+            with _write_lock(self.path), self.connect() as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+        finally:
+            _forget_version(self.path)  # belt and braces: the file stamp changes anyway
 
     def query(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(sql, params).df()
 
     def data_version(self) -> str:
-        """Changes whenever a submission lands or is rolled back: a cache key for readers."""
-        if not self.path.exists():
+        """Changes whenever a submission lands or is rolled back: a cache key for readers.
+
+        "empty" while the file does not exist. Cheap when nothing was written: the
+        version is read from the database (opening it costs 40-70 ms) only when the
+        file's stamp (see `file_stamp`) differs from the one it was last read under.
+
+        It cannot go stale. Every commit, in this process or another, writes the WAL
+        or the database file, which moves that file's size or its change times; the
+        stamp is taken *before* the version is read, so a write landing in between
+        only costs one more read next time. Timestamps tick in steps, so two writes
+        close together could leave them unchanged: a version is only remembered once
+        the file has been quiet for `SETTLED_NS` (until then every call reads it).
+        """
+        stamp = self.file_stamp()
+        if stamp is None:
             return "empty"
+        with _versions_guard:
+            known = _known_versions.get(self.path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        read_at = time.time_ns()
         with self.connect() as con:
-            return version(con)
+            current = version(con)
+        if _settled(stamp, read_at):
+            with _versions_guard:
+                _known_versions[self.path] = (stamp, current)
+        return current
+
+    def file_stamp(self) -> tuple | None:
+        """The database file's and its WAL's (inode, size, mtime_ns, ctime_ns); None if no file.
+
+        DuckDB appends each commit to `<file>.wal` and checkpoints it into the file
+        (then deletes the WAL), so any committed change moves this stamp. One stat per
+        file: microseconds.
+        """
+        main = _stat(self.path)
+        if main is None:
+            return None
+        return main, _stat(self.path.with_name(self.path.name + ".wal"))
 
 
 def version(con: duckdb.DuckDBPyConnection) -> str:
@@ -170,6 +214,29 @@ def version(con: duckdb.DuckDBPyConnection) -> str:
         "(SELECT count(*) FROM benchmark_releases) FROM submissions"
     ).fetchall()[0]
     return "-".join(str(int(v)) for v in row)
+
+
+def _stat(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _settled(stamp: tuple, read_at_ns: int) -> bool:
+    """True when no part of the stamp changed within SETTLED_NS before the read began.
+
+    A later write then stamps a time after `read_at_ns - SETTLED_NS`, which no time
+    in this stamp reaches, so the stamp is bound to differ.
+    """
+    times = [t for part in stamp if part is not None for t in part[2:]]
+    return max(times) < read_at_ns - SETTLED_NS
+
+
+def _forget_version(path: Path) -> None:
+    with _versions_guard:
+        _known_versions.pop(path, None)
 
 
 def _write_lock(path: Path) -> threading.Lock:

@@ -1,4 +1,5 @@
-"""Upload figures (directors): template, upload, problems or preview, then confirm.
+"""Upload figures (directors): template, upload, problems or preview, then confirm; and,
+in a section of its own, the annual comparators (`app.benchmark_upload`).
 
 Nothing is written until the director ticks the confirmation and presses the
 button. The checked file is held in session state under its sha256, and is
@@ -14,6 +15,7 @@ from streamlit.errors import StreamlitAPIException
 
 from app import data
 from app.access import current_user, guard_page
+from app.benchmark_upload import comparators_sheet_notice, render_section
 from app.furniture import footer, page_header
 from app.roles import NotAllowed
 from app.upload_flow import (
@@ -217,13 +219,7 @@ def _show_notice() -> None:
         getattr(st, kind)(text)
 
 
-def render() -> None:
-    page_header(
-        "Upload figures",
-        "Send the month's figures yourself. Every rule is checked on every cell first; "
-        "you see a preview, and nothing is saved until you confirm.",
-    )
-    guard_page("upload")  # the page is a door too, not only the menu
+def _figures_section() -> None:
     _template_section()
     st.subheader("2. Upload your file")
     _show_notice()
@@ -241,9 +237,10 @@ def render() -> None:
     st.caption(f"Excel workbook (.xlsx) or CSV (UTF-8), up to {limit} MB.")
     if uploaded is None:
         st.session_state.pop(CHECK_KEY, None)
-        footer()
         return
-    check = _checked(uploaded.name, uploaded.getvalue())
+    content = uploaded.getvalue()
+    check = _checked(uploaded.name, content)
+    comparators_sheet_notice(uploaded.name, content)
     if check is not None:
         if check.refused:
             _show_refusal(check)
@@ -251,6 +248,18 @@ def render() -> None:
             _show_problems(check)
         else:
             _show_preview(check)
+
+
+def render() -> None:
+    page_header(
+        "Upload figures",
+        "Send the month's figures yourself. Every rule is checked on every cell first; "
+        "you see a preview, and nothing is saved until you confirm.",
+    )
+    guard_page("upload")  # the page is a door too, not only the menu
+    _figures_section()
+    st.divider()
+    render_section()
     footer()
 
 

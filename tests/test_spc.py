@@ -360,7 +360,9 @@ def test_shipped_change_points_name_real_indicators():
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    values=st.lists(st.one_of(st.none(), st.integers(-50, 50)), min_size=MIN_POINTS, max_size=40),
+    # Gaps are one draw in five, so nearly every list has the 16 plotted points assumed below
+    # (an even mix made Hypothesis reject too many lists on a busy machine).
+    values=st.lists(st.one_of(*[st.integers(-50, 50)] * 4, st.none()), min_size=20, max_size=40),
     constant=st.integers(-1000, 1000),
 )
 def test_shifting_every_value_shifts_mean_and_limits_and_keeps_flags(values, constant):

@@ -174,3 +174,12 @@ def _hold_database(path: str, ready, release) -> None:  # runs in another proces
     ready.set()
     release.wait(30)
     con.close()
+
+
+def test_rollback_refuses_a_stale_confirmation(store: Store) -> None:
+    first = upload(store, [["LAC_COUNT", "2015-04", 410]])
+    shown = store.data_version()
+    upload(store, [["LAC_COUNT", "2015-05", 415]], "later.xlsx")
+    with pytest.raises(StalePreview, match="confirmation was shown"):
+        rollback(store, first, "director", expected_version=shown)
+    assert submissions(store)["rolled_back_at"].isna().all()

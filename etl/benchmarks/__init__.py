@@ -8,6 +8,8 @@ symbols included, with every release kept so a revision never hides the figure i
 - `mapping`: which published column feeds which measure (data/benchmarks/mapping.csv) and whose
   dashboard this is (data/benchmarks/council.toml).
 - `dfe_files`: readers that tell a file's kind from its header row.
+- `comparators_file`: the council's own comparators (indicator, year, area, value, source) for
+  figures the DfE does not publish, stored at the geographic level 'Comparator'.
 - `store`: DuckDB tables (`ensure_schema`, `load_file`, queries).
 - `cli`: `python -m etl benchmarks load|list`.
 

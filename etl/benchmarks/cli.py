@@ -61,7 +61,9 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     sub = bench.add_subparsers(dest="benchmarks_command", required=True)
 
     load = sub.add_parser(
-        "load", parents=[common], help="import DfE tidy, LAIT, SFR or neighbour-model CSVs"
+        "load",
+        parents=[common],
+        help="import DfE tidy, LAIT, SFR or neighbour-model CSVs, or a comparators file",
     )
     load.add_argument("--user", help="who is loading, for the history (default: login name)")
     load.add_argument(

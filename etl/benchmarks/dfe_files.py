@@ -1,5 +1,6 @@
 """Readers for the DfE's published files: tidy open data, the LAIT extract, legacy SFR tables
-and the statistical-neighbour models.
+and the statistical-neighbour models (and the header of the council's own comparators file,
+read by `etl.benchmarks.comparators_file`).
 
 A file's type is told from its header row, never from its name, so a renamed download still
 reads; the mapping then says which of its columns to import. Every cell is read as text and kept
@@ -18,7 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from etl.benchmarks.mapping import MappingRow
+from etl.filecheck import ZIP_SIGNATURE
+from etl.filecheck import sniff_kind as check_upload_file
 from etl.problems import FileRefused
+from etl.workbook import read_workbook
 
 # GSS symbols used by the DfE, then the legacy ones of older SFR tables.
 SYMBOLS = ("c", "z", "x", "low", "k", "u", "..", ":", "-")
@@ -84,12 +88,17 @@ KIND_DESCRIPTIONS = {
     "lait": "LAIT long extract",
     "sfr_cla": "legacy SFR looked-after children table",
     "sn_model": "statistical-neighbour model",
+    "comparators": "council's own comparators file",
 }
+# The council's own comparators (figures the DfE does not publish): one figure per row.
+COMPARATOR_HEADER = ("indicator", "year", "area", "value", "source")
+COMPARATORS_SHEET = "comparators"  # the sheet read from a workbook, else its first sheet
 EXPECTED = (
     "a DfE tidy CSV (with time_period and geographic_level columns), a LAIT extract "
     "(short_desc, data_item, year, area_name, la_number, region, value), a legacy SFR "
-    "looked-after table (geog_l, geog_c, geog_n and CLA_Mar<year>) or a statistical-neighbour "
-    "model (LA code and name, then SN1..SN10 with their closeness)"
+    "looked-after table (geog_l, geog_c, geog_n and CLA_Mar<year>), a statistical-neighbour "
+    "model (LA code and name, then SN1..SN10 with their closeness) or a comparators file "
+    f"({', '.join(COMPARATOR_HEADER)})"
 )
 
 
@@ -97,19 +106,48 @@ class BenchmarkFileError(FileRefused):
     """A published file that cannot be imported; the message is one sentence, nothing loaded."""
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Every cell as stripped text, header names stripped, wholly empty columns dropped.
-
-    DfE files come as UTF-8 (often with a byte-order mark) or, for older SFR tables, Windows-1252.
-    """
-    raw = path.read_bytes()
+def _decode(raw: bytes) -> str:
+    """DfE files come as UTF-8 (often with a byte-order mark) or, for older SFR tables,
+    Windows-1252."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+        return raw.decode("cp1252", errors="replace")
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV would hold: 2016.0 -> '2016', 95.5 -> '95.5'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_rows(path: Path | str, raw: bytes | None = None) -> list[list[str]]:
+    """Every row of a file as text, blank rows kept so list positions are row numbers.
+
+    `raw` is the file's content when it did not come from disk (an upload). A CSV is read as
+    published; a workbook (.xlsx, for the council's own comparators) is read from its
+    'comparators' sheet, else its first sheet, after the same safety checks as an upload.
+    """
+    name = Path(path).name
+    raw = Path(path).read_bytes() if raw is None else raw
+    if raw.startswith(ZIP_SIGNATURE):
+        check_upload_file(name, raw)  # size, damaged or oversized archives: FileRefused
+        book = read_workbook(name, raw, "xlsx")
+        sheet = book.sheet(COMPARATORS_SHEET) or (book.sheets[0] if book.sheets else None)
+        grid = sheet.rows if sheet is not None else []
+        return [[_cell_text(c).strip() for c in row] for row in grid]
+    return list(csv.reader(io.StringIO(_decode(raw))))
+
+
+def read_table(path: Path | str, raw: bytes | None = None) -> pd.DataFrame:
+    """Every cell as stripped text, header names stripped, wholly empty columns dropped."""
+    name = Path(path).name
+    rows = read_rows(path, raw)
     if not rows:
-        raise BenchmarkFileError(f"{path.name} is empty; expected {EXPECTED}.")
+        raise BenchmarkFileError(f"{name} is empty; expected {EXPECTED}.")
     header = [h.strip() for h in rows[0]]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows[1:] if any(c.strip() for c in r)]
@@ -121,21 +159,25 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def sniff_kind(path: Path) -> str:
-    """The kind of a file from its header row alone, without reading the rest."""
-    with open(path, "rb") as fh:
-        first = fh.readline()
-    try:
-        line = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        line = first.decode("cp1252", errors="replace")
-    header = next(csv.reader([line]), [])
-    return detect_kind([h.strip() for h in header], path.name)
+def sniff_kind(path: Path | str, raw: bytes | None = None) -> str:
+    """The kind of a file from its header row alone (a CSV's rest is not read)."""
+    name = Path(path).name
+    head = raw
+    if head is None:
+        with open(path, "rb") as fh:
+            head = fh.readline()
+    if head.startswith(ZIP_SIGNATURE):  # a workbook is read whole
+        header = next(iter(read_rows(path, raw)), [])
+    else:
+        header = next(csv.reader([_decode(head.split(b"\n", 1)[0])]), [])
+    return detect_kind([h.strip() for h in header], name)
 
 
 def detect_kind(columns: list[str], file_name: str = "This file") -> str:
     """Which kind of published file a header row belongs to; refuses anything else."""
     names = {c.lower() for c in columns}
+    if set(COMPARATOR_HEADER) <= names:
+        return "comparators"
     if {"time_period", "geographic_level"} <= names:
         return "tidy"
     if {"short_desc", "year", "area_name", "la_number", "value"} <= names:
@@ -258,16 +300,19 @@ def _sfr_year(frame: pd.DataFrame, file_name: str) -> int:
     return years.pop()
 
 
-def read_values(path: Path, rows: tuple[MappingRow, ...]) -> tuple[str, pd.DataFrame, int]:
+def read_values(
+    path: Path | str, rows: tuple[MappingRow, ...], raw: bytes | None = None
+) -> tuple[str, pd.DataFrame, int]:
     """Read a published values file through the mapping rows that apply to it.
 
     Returns the file's kind, a frame with VALUE_COLUMNS (one row per measure, year and area)
     and the number of blank cells skipped (a blank is neither a figure nor a symbol).
     """
-    frame = read_table(path)
+    path = Path(path)
+    frame = read_table(path, raw)
     kind = detect_kind(list(frame.columns), path.name)
-    if kind == "sn_model":
-        raise BenchmarkFileError(f"{path.name} is a statistical-neighbour model, not values.")
+    if kind in ("sn_model", "comparators"):
+        raise BenchmarkFileError(f"{path.name} is a {KIND_DESCRIPTIONS[kind]}, not DfE values.")
     applicable = [r for r in rows if r.applies_to(path.name, kind)]
     if not applicable:
         raise BenchmarkFileError(
@@ -328,15 +373,18 @@ def read_values(path: Path, rows: tuple[MappingRow, ...]) -> tuple[str, pd.DataF
     return kind, values, blanks
 
 
-def read_neighbours(path: Path, model: str | None = None) -> tuple[str, pd.DataFrame]:
+def read_neighbours(
+    path: Path | str, model: str | None = None, raw: bytes | None = None
+) -> tuple[str, pd.DataFrame]:
     """A statistical-neighbour model as one row per (council, neighbour rank).
 
     Both published layouts are read: April 2021 (LA num, LA Name, ..., SN1, SNP, ...) and the
     2025 wide file (old_la_code, la_name, ..., SN_1, SN_1P, ...). Neighbour names come from the
     same file. The model is named by the year in the file name unless `model` is given.
     """
-    raw = path.read_bytes().decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(raw)))
+    path = Path(path)
+    text = (path.read_bytes() if raw is None else raw).decode("utf-8-sig", errors="replace")
+    rows = list(csv.reader(io.StringIO(text)))
     header = [h.strip() for h in rows[0]] if rows else []
     if detect_kind(header, path.name) != "sn_model":
         raise BenchmarkFileError(f"{path.name} is not a statistical-neighbour model.")

@@ -4,7 +4,8 @@ Published figures get revised, just as monthly submissions do, so values are nev
 each load is a release, only values that are new or differ from the current ones are written,
 and `benchmark_current` shows the latest figure for each measure, year and area. Loading the same
 file twice (same SHA-256) adds nothing. Every function takes an open connection so the caller
-decides the database and its lifetime.
+decides the database and its lifetime. The council's own comparators file loads the same way
+(`etl.benchmarks.comparators_file`), its rows at the geographic level 'Comparator'.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.benchmarks.comparators_file import read_comparators
 from etl.benchmarks.dfe_files import KIND_DESCRIPTIONS, read_neighbours, read_values, sniff_kind
 from etl.benchmarks.mapping import MappingRow, mapping
 
@@ -26,7 +28,7 @@ CREATE SEQUENCE IF NOT EXISTS benchmark_release_id START 1;
 CREATE TABLE IF NOT EXISTS benchmark_releases (
     id INTEGER PRIMARY KEY DEFAULT nextval('benchmark_release_id'),
     file_name VARCHAR NOT NULL,
-    file_kind VARCHAR NOT NULL,     -- tidy | lait | sfr_cla | sn_model
+    file_kind VARCHAR NOT NULL,     -- tidy | lait | sfr_cla | sn_model | comparators
     sha256 VARCHAR NOT NULL,
     loaded_at TIMESTAMP NOT NULL,
     loaded_by VARCHAR NOT NULL,
@@ -39,8 +41,9 @@ CREATE TABLE IF NOT EXISTS benchmark_values (
     measure VARCHAR NOT NULL,       -- catalogue indicator code or a DFE_ measure key
     year INTEGER NOT NULL,          -- calendar year the period ends in (2016 for 2015/16)
     period_label VARCHAR NOT NULL,  -- '2015/16', 'at 31 March 2016', 'at 30 September 2016'
-    geographic_level VARCHAR NOT NULL,  -- National | Regional | Local authority
-    area_code VARCHAR NOT NULL,     -- 'E92000001', region code, or old LA code ('372')
+    geographic_level VARCHAR NOT NULL,  -- National | Regional | Local authority | Comparator
+    area_code VARCHAR NOT NULL,     -- 'E92000001', region code, old LA code ('372'); for a
+                                    -- Comparator, area and kind of year ('X (financial year)')
     area_name VARCHAR NOT NULL,
     value DOUBLE,                   -- exactly as published; NULL when a symbol stands instead
     symbol VARCHAR,                 -- GSS symbol (c, z, x, low, k, u, .., :, -) when value is NULL
@@ -96,24 +99,20 @@ class LoadResult:
         )
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _existing_release(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
     row = con.execute("SELECT min(id) FROM benchmark_releases WHERE sha256 = ?", [sha]).fetchone()
     return row[0] if row else None
 
 
 def _new_release(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str, user: str, read: int
+    con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sha: str, user: str, read: int
 ) -> int:
     return con.execute(
         """INSERT INTO benchmark_releases
            (file_name, file_kind, sha256, loaded_at, loaded_by, rows_read, rows_added,
             rows_changed)
            VALUES (?, ?, ?, ?, ?, ?, 0, 0) RETURNING id""",
-        [path.name, kind, sha, dt.datetime.now(), user, read],
+        [file_name, kind, sha, dt.datetime.now(), user, read],
     ).fetchone()[0]
 
 
@@ -198,22 +197,37 @@ def load_file(
     which DuckDB cannot nest; the caller's commit or rollback then covers this load.
     """
     path = Path(path)
+    return load_bytes(con, path.name, path.read_bytes(), user, model, rows, own_transaction)
+
+
+def load_bytes(
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    content: bytes,
+    user: str | None = None,
+    model: str | None = None,
+    rows: tuple[MappingRow, ...] | None = None,
+    own_transaction: bool = True,
+) -> LoadResult:
+    """`load_file` for a file that is not on disk (an upload): its name and its bytes."""
     user = user or getpass.getuser() or "unknown"
     rows = mapping() if rows is None else rows
-    sha = _sha256(path)
-    kind = sniff_kind(path)
+    sha = hashlib.sha256(content).hexdigest()
+    kind = sniff_kind(file_name, content)
     existing = _existing_release(con, sha)
     if existing is not None:
-        return LoadResult(path.name, kind, "already loaded", existing)
+        return LoadResult(file_name, kind, "already loaded", existing)
     blanks, model_name = 0, None
     if kind == "sn_model":
-        model_name, incoming = read_neighbours(path, model)
+        model_name, incoming = read_neighbours(file_name, model, content)
+    elif kind == "comparators":
+        incoming = read_comparators(file_name, content)
     else:
-        kind, incoming, blanks = read_values(path, rows)
+        kind, incoming, blanks = read_values(file_name, rows, content)
     if own_transaction:
         con.execute("BEGIN TRANSACTION")
     try:
-        release_id = _new_release(con, path, kind, sha, user, len(incoming))
+        release_id = _new_release(con, file_name, kind, sha, user, len(incoming))
         if kind == "sn_model":
             added, changed = _store_neighbours(con, release_id, model_name, incoming)
         else:
@@ -230,7 +244,7 @@ def load_file(
         raise
     status = "loaded" if added or changed else "no change"
     return LoadResult(
-        path.name, kind, status, release_id, len(incoming), added, changed, blanks, model_name
+        file_name, kind, status, release_id, len(incoming), added, changed, blanks, model_name
     )
 
 

@@ -153,6 +153,17 @@ def app_url(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     _require_chromium()  # no point starting a server nobody can visit
     db = tmp_path_factory.mktemp("app") / "cyps.duckdb"
     shutil.copyfile(_sample_db_file, db)
+    with serve_app(db) as url:
+        yield url
+
+
+@contextmanager
+def serve_app(db: Path) -> Iterator[str]:
+    """Serve dashboard.py over the database file `db` until the block ends; yields the URL.
+
+    `app_url` uses it for the session's server; a test module that needs other data (for
+    example the DfE benchmarks) can override `app_url` with a server of its own.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "CYPS_DEMO"}
