@@ -139,16 +139,21 @@ def _whole(values: pd.DataFrame, indicator: Indicator, part: str) -> pd.DataFram
     return rows[["period", "value", "commentary"]]
 
 
+def about_markdown(indicator: Indicator) -> str:
+    """The "About this indicator" text, shared by each chart and the About page."""
+    return (
+        f"**What it measures.** {indicator.definition}\n\n"
+        f"**Why it matters.** {indicator.why_it_matters}\n\n"
+        f"**Good performance is:** {indicator.better.lower()}.\n\n"
+        f"**Official definition.** {indicator.official_definition}\n\n"
+        f"**Source.** {indicator.source}\n\n"
+        f"**National comparison.** {indicator.comparator_note}"
+    )
+
+
 def _about(indicator: Indicator) -> None:
     with st.expander("About this indicator"):
-        st.markdown(
-            f"**What it measures.** {indicator.definition}\n\n"
-            f"**Why it matters.** {indicator.why_it_matters}\n\n"
-            f"**Good performance is:** {indicator.better.lower()}.\n\n"
-            f"**Official definition.** {indicator.official_definition}\n\n"
-            f"**Source.** {indicator.source}\n\n"
-            f"**National comparison.** {indicator.comparator_note}"
-        )
+        st.markdown(about_markdown(indicator))
 
 
 def _figures_table(indicator: Indicator, series: pd.DataFrame, targets: pd.DataFrame) -> None:

@@ -57,17 +57,7 @@ EXTRACT_COLUMNS = [
     "submission_file",
     "submitted_by",
 ]
-PUBLISHED_COLUMNS = [
-    "indicator",
-    "indicator_name",
-    "period",
-    "breakdown_type",
-    "breakdown",
-    "value",
-    "unit",
-    "target",
-    "rag",
-]
+PUBLISHED_COLUMNS = EXTRACT_COLUMNS[: EXTRACT_COLUMNS.index("numerator")]
 KIND_LABELS = {"none": "Whole authority", "team": "Team", "distance_band": "Distance band"}
 # The words a user may give for a kind of breakdown (the page's options, --breakdown).
 KIND_WORDS = {

@@ -19,6 +19,16 @@ from etl.periods import PeriodError, parse_period
 from etl.problems import Invalid, Problem, column_letter
 from etl.workbook import Sheet, Workbook
 
+# The long layout's columns, in the template's order: the upload format's one definition.
+LONG_COLUMNS = (
+    "indicator",
+    "period",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+)
 HEADER_SEARCH_ROWS = 50
 BREAKDOWN_ALIASES = ("breakdown", "team", "band")
 OPTIONAL_LONG = ("numerator", "denominator", "commentary")

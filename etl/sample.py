@@ -27,6 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from etl.catalogue import WHOLE_AUTHORITY, Target, catalogue
 from etl.config import SAMPLE_DIR
+from etl.layouts import LONG_COLUMNS
 from etl.periods import financial_year_label, financial_year_start, month_range
 
 FIRST_MONTH = dt.date(2014, 4, 1)
@@ -34,7 +35,7 @@ LAST_MONTH = dt.date(2017, 3, 1)
 MONTHS = tuple(month_range(FIRST_MONTH, LAST_MONTH))
 SEED = 20141117  # the week of the inspection; any fixed number would do
 FIXED_TIME = dt.datetime(2017, 4, 28, 9, 0, 0)  # workbook and zip-entry timestamps
-COLUMNS = ["indicator", "period", "breakdown", "value", "numerator", "denominator", "commentary"]
+COLUMNS = list(LONG_COLUMNS)
 ILLUSTRATIVE = "ILLUSTRATIVE SYNTHETIC DATA — not real figures"
 
 # Published figures the series must hit exactly (indicator, month) -> value.

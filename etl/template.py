@@ -29,18 +29,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl.catalogue import Catalogue, Indicator, catalogue
+from etl.layouts import LONG_COLUMNS
 from etl.periods import ACCEPTED_FORMS
 from etl.validate import MISSING_MARKERS
 
-DATA_COLUMNS = (
-    "indicator",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "commentary",
-)
+DATA_COLUMNS = LONG_COLUMNS
 TARGET_HEADERS = ("indicator", "effective from", "target", "amber tolerance")
 INDICATOR_HEADERS = ("code", "name", "unit", "better", "breakdowns")
 MONTH_FORMAT = "mmm yyyy"

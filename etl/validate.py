@@ -14,23 +14,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
-from etl.layouts import Entry, Located, header_key
+from etl.layouts import LONG_COLUMNS, Entry, Located, header_key
 from etl.periods import PeriodError, current_month, format_period, parse_period
 from etl.problems import Problem
 from etl.workbook import Sheet
 
 MISSING_MARKERS = {"", "n/a", "na", "-", "..", "x", ":"}
-OBSERVATION_COLUMNS = [
-    "indicator",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "commentary",
-    "sheet",
-    "row",
-]
+OBSERVATION_COLUMNS = [*LONG_COLUMNS, "sheet", "row"]
 
 
 class NotANumber(ValueError):

@@ -14,6 +14,7 @@ from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS
 from analysis.summary import format_target
 from app import data
 from app.furniture import page_header
+from app.indicator_view import about_markdown
 from etl.catalogue import catalogue
 from etl.config import settings
 from etl.periods import financial_year_label
@@ -64,14 +65,7 @@ def main() -> None:
         st.subheader(family.title)
         for indicator in cat.in_family(family.key):
             with st.expander(indicator.name):
-                st.markdown(
-                    f"**What it measures.** {indicator.definition}\n\n"
-                    f"**Why it matters.** {indicator.why_it_matters}\n\n"
-                    f"**Good performance is:** {indicator.better.lower()}.\n\n"
-                    f"**Official definition.** {indicator.official_definition}\n\n"
-                    f"**Source.** {indicator.source}\n\n"
-                    f"**National comparison.** {indicator.comparator_note}"
-                )
+                st.markdown(about_markdown(indicator))
 
     st.header("How status and direction of travel are worked out")
     st.markdown(

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.catalogue import catalogue
-from etl.layouts import Entry, Located
+from etl.layouts import LONG_COLUMNS, Entry, Located
 from etl.validate import SheetChecker
 from etl.workbook import Sheet
 
@@ -71,7 +71,7 @@ def sheets(draw: st.DrawFn) -> Located:
         for r in range(count)
     ]
     percent = {(e.row0, 3) for e in entries if draw(st.booleans()) and draw(st.booleans())}
-    header = ["indicator", "period", "breakdown", "value", "numerator", "denominator", "commentary"]
+    header = list(LONG_COLUMNS)
     rows = [header, *([""] * 7 for _ in entries)]
     sheet = Sheet("data", rows, percent_cells=percent)
     columns = {name: i for i, name in enumerate(header)}

@@ -7,15 +7,9 @@ from collections.abc import Iterable, Sequence
 
 import openpyxl
 
-LONG_HEADER = [
-    "indicator",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "commentary",
-]
+from etl.layouts import LONG_COLUMNS
+
+LONG_HEADER = list(LONG_COLUMNS)
 
 
 def xlsx(
