@@ -233,6 +233,7 @@ def display_table(scorecard: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
 
 
 LOCAL_MEASURE = "No national comparator (local measure)"
+NOT_LOADED = "Published by the DfE, not loaded yet"
 BENCHMARK_COLUMNS = [
     "code", "Indicator", "Published year", "This council", "England", "Neighbours (mean)",
     "Quartile band", "Comparison", "Source",
@@ -267,7 +268,8 @@ def benchmark_table(benchmarks: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     for ind in cat.indicators:
         row = {"code": ind.code, "Indicator": ind.name}
         if ind.code not in found.index:
-            row.update({"Published year": "", "Comparison": LOCAL_MEASURE})
+            comparison = NOT_LOADED if ind.national_comparator else LOCAL_MEASURE
+            row.update({"Published year": "", "Comparison": comparison})
             row.update(dict.fromkeys(("This council", "England", "Neighbours (mean)"), ""))
             row.update({"Quartile band": "", "Source": ""})
         elif ind.unit == "count":

@@ -252,11 +252,12 @@ def _comparators(fig: go.Figure, lines: pd.DataFrame | None, first: dt.date, las
 
 
 def comparator_legend(series: str, rows: pd.DataFrame) -> str:
-    """A comparator line's legend entry: whose figure, that it is annual DfE, and the latest
+    """A comparator line's legend entry: whose figure, whether it is the DfE's, and the latest
     year shown with its value (labels on the lines themselves collided where lines are close)."""
     latest = rows[rows["value"].notna()]
     shown = f", latest {latest['label'].iloc[-1][len(series) :].strip()}" if len(latest) else ""
-    return f"{series} (DfE annual{shown})"
+    national = rows["kind"].iloc[0] in ("england", "region", "neighbours") if len(rows) else True
+    return f"{series} ({'DfE annual' if national else 'annual'}{shown})"
 
 
 def _x_range(fig: go.Figure, first: dt.date, last: dt.date) -> None:

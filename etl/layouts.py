@@ -103,7 +103,7 @@ class Located:
 
 
 # Sheets that hold instructions or targets, never figures.
-NOT_FIGURES = ("targets", "instructions", "about", "readme", "notes", "definitions")
+NOT_FIGURES = ("targets", "comparators", "instructions", "about", "readme", "notes", "definitions")
 
 
 def data_sheet(book: Workbook) -> Sheet | None:

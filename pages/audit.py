@@ -23,7 +23,7 @@ st.markdown(
     "extract is recorded here with who did it and when."
 )
 
-ACTIONS = ["sign_in", "upload", "commit", "rollback", "extract"]
+ACTIONS = ["sign_in", "upload", "commit", "rollback", "extract", "benchmarks_load"]
 viewer = may(user, "view_audit")
 
 with st.container(border=True):

@@ -10,7 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.scorecard import benchmark_table, display_table, months_with_data
+from analysis.scorecard import (
+    LOCAL_MEASURE,
+    NOT_LOADED,
+    benchmark_table,
+    display_table,
+    months_with_data,
+)
 from app import data
 from app.furniture import footer, no_data_message, page_header
 from app.indicator_view import latest_benchmarks, scorecard
@@ -83,7 +89,8 @@ def _table(rows: pd.DataFrame, key: str) -> None:
 def _benchmarks(rows: pd.DataFrame, key: str) -> None:
     """The latest published national figures for the family's indicators that have them."""
     compared = rows[rows["Published year"] != ""]
-    local = rows[rows["Published year"] == ""]
+    local = rows[rows["Comparison"] == LOCAL_MEASURE]
+    not_loaded = rows[rows["Comparison"] == NOT_LOADED]
     if not compared.empty:
         st.markdown("**How we compare: the latest published national figures (DfE, annual)**")
         st.dataframe(
@@ -101,6 +108,13 @@ def _benchmarks(rows: pd.DataFrame, key: str) -> None:
                     "(DfE statistical-neighbour model)"
                 ),
             },
+        )
+    if not not_loaded.empty:
+        st.caption(
+            "The DfE publishes national figures for "
+            + "; ".join(not_loaded["Indicator"])
+            + ", but none are loaded in this database yet. A director can load the DfE's "
+            "files on the Upload figures page, or with `python -m etl benchmarks load FILE`."
         )
     if not local.empty:
         many = len(local) > 1

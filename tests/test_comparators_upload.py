@@ -24,6 +24,7 @@ from etl.benchmarks.comparators_file import comparator_year
 from etl.benchmarks.dfe_files import BenchmarkFileError, sniff_kind
 from etl.benchmarks.store import load_bytes, load_file, releases
 from etl.config import DATA_DIR
+from etl.sample_load import load_sample
 from etl.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,10 +215,12 @@ def test_own_comparators_sit_beside_the_dfe_lines_and_stay_out_of_the_ranks(
 
 
 @pytest.fixture
-def db(sample_db: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setenv("CYPS_DB", str(sample_db.path))
+def db(empty_db: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The sample figures with no DfE files loaded yet, so loading one lands a release."""
+    load_sample(empty_db)
+    monkeypatch.setenv("CYPS_DB", str(empty_db.path))
     monkeypatch.delenv("CYPS_DEMO", raising=False)
-    return sample_db
+    return empty_db
 
 
 def _upload_page(role: str) -> AppTest:

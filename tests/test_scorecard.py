@@ -192,3 +192,13 @@ def test_sample_revision_is_the_figure_shown(sample):
     values, targets = sample
     got = row(build_scorecard(values, targets, CAT, dt.date(2017, 1, 1)), "REREF_12M")
     assert got["value"] == pytest.approx(23.0)
+
+
+def test_benchmark_table_tells_local_measures_from_figures_not_yet_loaded() -> None:
+    from analysis.scorecard import LOCAL_MEASURE, NOT_LOADED, benchmark_table
+
+    table = benchmark_table(pd.DataFrame(), catalogue()).set_index("code")["Comparison"]
+    assert table["REREF_12M"] == NOT_LOADED
+    assert table["ASSESS_45WD"] == NOT_LOADED
+    assert table["REF_24H"] == LOCAL_MEASURE
+    assert table["LAC_DISTANCE"] == LOCAL_MEASURE

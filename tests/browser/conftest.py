@@ -198,6 +198,24 @@ def serve_app(db: Path) -> Iterator[str]:
         _stop(server)
 
 
+def warm_up(browser, url: str) -> None:
+    """Visit a server that has just started, and wait until its first page has drawn.
+
+    The first session after a start runs the script twice (app.legacy_pages turns
+    Streamlit's legacy pages mode off and reruns), with a moment of "notRunning" between
+    the runs that `wait_ready` takes for the end; a test that acts in that moment waits
+    for a rerun that never comes. Later sessions run once.
+    """
+    context = browser.new_context(base_url=url)
+    try:
+        tab = context.new_page()
+        tab.goto("/")
+        tab.locator(NAV_LINKS).first.wait_for(timeout=2 * READY_MS)
+        wait_ready(tab)
+    finally:
+        context.close()
+
+
 def server_traceback(page, chars: int = 3000) -> str:
     """The last traceback in the server's log: what a redacted error box is hiding."""
     log = next((p for url, p in _SERVER_LOGS.items() if page.url.startswith(url)), None)

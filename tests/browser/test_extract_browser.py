@@ -48,6 +48,7 @@ from .conftest import (
     screenshot,
     serve_app,
     visit,
+    warm_up,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -82,7 +83,7 @@ def label(code: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
+def served(browser, _sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
     _require_chromium()
     db = tmp_path_factory.mktemp("extract") / "cyps.duckdb"
     shutil.copyfile(_sample_db_file, db)
@@ -94,6 +95,7 @@ def served(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
         "published": extract(store, choices_to_filter(PUBLISHED, CAT), CAT),
     }
     with serve_app(db) as url:
+        warm_up(browser, url)
         yield Served(url, db, expected)
 
 
@@ -151,7 +153,9 @@ def choose_financial_years(page, wanted: list[str]) -> None:
 
 
 def preview_sentence(page) -> str:
-    return page.locator('[data-testid="stMarkdownContainer"] p', has_text="match these filters").inner_text()
+    return page.locator(
+        '[data-testid="stMarkdownContainer"] p', has_text="match these filters"
+    ).inner_text()
 
 
 def download(page, key: str) -> tuple[str, bytes]:
@@ -257,9 +261,11 @@ def test_filters_that_match_nothing_offer_no_download(page, request, served) -> 
     pick(page, "extract_indicators", label("REF_24H"))  # whole authority only
     pick(page, "extract_breakdowns", "All teams")
     assert_no_error(page)
-    warning = page.locator('[data-testid="stAlertContentWarning"]')
+    warning = page.locator(
+        '[data-testid="stAlertContentWarning"]', has_text="No figures match these filters"
+    )
     assert warning.count() == 1
-    assert "No figures match these filters" in warning.inner_text()
+    assert "nothing to download" in warning.inner_text()
     assert widget(page, "extract_download_csv").count() == 0
     assert widget(page, "extract_download_xlsx").count() == 0
     assert page.get_by_role("button", name=re.compile("^Download")).count() == 0

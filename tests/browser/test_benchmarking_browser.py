@@ -1,0 +1,152 @@
+"""How we compare, in real Chromium (issue 8): several measures and years, no errors.
+
+The session's server holds only the illustrative sample, so its Benchmarking page says no
+DfE figures are loaded. This module serves the app over the sample plus the bundled DfE
+files, as a new demo install has them (`etl.sample_load.load_sample_if_empty`), and
+computes what the page should say with `etl.benchmark_queries` before the server starts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from etl import benchmark_queries as bq
+from etl.sample_load import load_bundled_benchmarks
+from etl.store import Store
+
+from .conftest import (
+    _require_chromium,
+    assert_no_error,
+    axe_violations,
+    blocking,
+    describe,
+    nav_links,
+    open_app,
+    rerun,
+    screenshot,
+    serve_app,
+    visit,
+    warm_up,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+# Measure key -> earlier years to choose. Each measure is first seen in the year the page
+# opens it on (its latest), so every selection reruns the page exactly once.
+CHOICES = {
+    "REREF_12M": [2020, 2016],  # a dashboard indicator, ranked
+    "ASSESS_45WD": [2017],  # from the LAIT extract
+    "CASELOAD_AVG": [2016],  # before the DfE's 2017 method change (the latest is after it)
+    "DFE_LAC_OVER_20MI_OUTSIDE": [2016],  # a DfE-only looked-after measure
+    "LAC_COUNT": [2014],  # a count: not ranked, no England line
+}
+
+
+@dataclass(frozen=True)
+class Expected:
+    label: str  # the Measure option
+    year_label: str  # the Year option
+    sentence: str  # the bold summary sentence
+    ranked: bool
+    dfe_only: bool
+    method_change: bool  # the page warns about the DfE's change of method
+
+
+@pytest.fixture(scope="module")
+def expected(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The database (sample + bundled DfE files) and what the page should say for each choice."""
+    db = tmp_path_factory.mktemp("benchmarking") / "cyps.duckdb"
+    shutil.copyfile(_sample_db_file, db)
+    store = Store(db)
+    load_bundled_benchmarks(store)
+    years = bq.council_years_by_measure(store)
+    found: dict[str, list[tuple[int, Expected]]] = {}
+    for key, earlier in CHOICES.items():
+        assert set(earlier) <= set(years.get(key, ())), f"{key}: the DfE files lack {earlier}"
+        trend = bq.rank_trend(store, key)
+        labels = dict(zip(trend["year"], trend["period_label"], strict=True))
+        found[key] = []
+        for year in [years[key][0], *earlier]:  # the page opens a measure on its latest year
+            c = bq.comparison(store, key, year, "mean")
+            want = Expected(
+                label=c.measure.label,
+                year_label=labels[year],
+                sentence=c.sentence,
+                ranked=not trend["rank"].isna().all(),
+                dfe_only=c.measure.dfe_only,
+                method_change=bool(c.notes),
+            )
+            found[key].append((year, want))
+    return db, found
+
+
+@pytest.fixture(scope="module")
+def app_url(browser, expected) -> Iterator[str]:
+    """This module's own server, over the sample and the bundled DfE files."""
+    _require_chromium()
+    db, _ = expected
+    with serve_app(db) as url:
+        warm_up(browser, url)
+        yield url
+
+
+def select(page, label: str, option: str) -> None:
+    """Choose in a select box; a choice it already shows does not rerun the page."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    if box.input_value() == option:
+        return
+    with rerun(page):
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+    assert box.input_value() == option
+
+
+def drawn(page, key: str) -> bool:
+    """The Plotly chart with this key has drawn its SVG."""
+    return page.locator(f".st-key-{key} .js-plotly-plot .main-svg").count() > 0
+
+
+def test_benchmarking_renders_for_several_measures_and_years(page, request, expected) -> None:
+    _, found = expected
+    open_app(page, "/about")  # a light page to start on; the role stays the default
+    visit(page, nav_links(page)["benchmarking"])
+    assert_no_error(page)
+    assert page.get_by_role("heading", name="How we compare").count() == 1
+
+    problems: list[str] = []
+    for key, years in found.items():
+        for n, (year, want) in enumerate(years):
+            if n == 0:
+                select(page, "Measure", want.label)
+            else:
+                select(page, "Year", want.year_label)
+            assert page.get_by_role("combobox", name="Year").input_value() == want.year_label
+            assert_no_error(page)
+            where = f"{key} {year}"
+            if not page.get_by_text(want.sentence, exact=True).count():
+                problems.append(f"{where}: the summary sentence is missing: {want.sentence!r}")
+            if not drawn(page, "comparison_bars"):
+                problems.append(f"{where}: the comparison chart did not draw")
+            if want.ranked != drawn(page, "rank_trend"):
+                problems.append(f"{where}: rank chart drawn is {not want.ranked}")
+            if (
+                not want.ranked
+                and not page.get_by_text("is not ranked, so there is no rank").count()
+            ):
+                problems.append(f"{where}: no sentence saying it is not ranked")
+            dfe_note = page.get_by_text("DfE measure, not a dashboard indicator.").count() > 0
+            if dfe_note != want.dfe_only:
+                problems.append(f"{where}: 'DfE measure' note shown is {dfe_note}")
+            warned = page.get_by_text("The DfE changed how this is measured").count() > 0
+            if warned != want.method_change:
+                problems.append(f"{where}: method-change warning shown is {warned}")
+            screenshot(page, request, f"{key}-{year}")
+        serious = blocking(axe_violations(page))
+        if serious:
+            problems.append(f"{key}: accessibility (WCAG 2.2 AA):\n{describe(serious)}")
+    assert not problems, "\n".join(problems)
