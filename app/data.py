@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from app import upload_flow
 from etl import queries
 from etl.config import database_path
 from etl.sample_load import load_sample_if_empty, showing_sample
@@ -60,3 +61,27 @@ def sample_shown(path: str, data_version: str) -> bool:
 @st.cache_data(show_spinner=False, max_entries=16)
 def submissions(path: str, data_version: str) -> pd.DataFrame:
     return queries.submissions(Store(path))
+
+
+# What one submission did, and what rolling it back would restore: read on every click of the
+# history page, so cached on (database, version, submission) like everything above.
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def submission_changes(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
+    return queries.submission_changes(Store(path), submission_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def submission_targets(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
+    return upload_flow.submission_targets(Store(path), submission_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def rollback_preview(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
+    return queries.rollback_preview(Store(path), submission_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def target_rollback_plan(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
+    return upload_flow.target_rollback_plan(Store(path), submission_id)

@@ -20,14 +20,11 @@ from app.upload_flow import (
     changes_table,
     restore_table,
     rollback_submission,
-    submission_targets,
     submissions_table,
     target_restore_table,
-    target_rollback_plan,
     targets_set_table,
 )
 from etl.load import NotRolledBack
-from etl.queries import rollback_preview, submission_changes
 from etl.store import StoreBusy
 
 PICK_KEY = "history_pick"
@@ -44,9 +41,9 @@ def _label(row: pd.Series) -> str:
 
 
 def _show_changes(submission_id: int) -> None:
-    store = data.store()
-    changes = submission_changes(store, submission_id)
-    targets = submission_targets(store, submission_id)
+    path, version = str(data.store().path), data.version()
+    changes = data.submission_changes(path, version, submission_id)
+    targets = data.submission_targets(path, version, submission_id)
     if changes.empty and targets.empty:
         st.info("This submission stored no figures or targets.")
     if not changes.empty:
@@ -60,9 +57,9 @@ def _show_changes(submission_id: int) -> None:
 def _rollback_section(row: pd.Series, version: str) -> None:
     submission_id = int(row["id"])
     st.subheader(f"Roll back submission {submission_id}")
-    store = data.store()
-    plan = rollback_preview(store, submission_id)
-    targets = target_rollback_plan(store, submission_id)
+    path = str(data.store().path)
+    plan = data.rollback_preview(path, version, submission_id)
+    targets = data.target_rollback_plan(path, version, submission_id)
     if plan.empty and targets.empty:
         st.info(
             "Later submissions have replaced every figure this submission gave, so rolling "
@@ -98,7 +95,7 @@ def _rollback(submission_id: int, version: str) -> None:
     """Runs once per click, before the page is drawn again."""
     st.session_state.pop(f"{CONFIRM_KEY}_{submission_id}", None)
     try:
-        targets = len(target_rollback_plan(data.store(), submission_id))
+        targets = len(data.target_rollback_plan(str(data.store().path), version, submission_id))
         restored = rollback_submission(data.store(), current_user(), submission_id, version)
     except (ChangedSinceShown, NotRolledBack, StoreBusy, NotAllowed) as err:
         st.session_state[NOTICE_KEY] = ("warning", str(err))

@@ -1,8 +1,8 @@
 """Shared fixtures: real DuckDB files in a temporary folder, never mocks.
 
-`sample_db` holds the illustrative sample exactly as the dashboard loads it (every
-file in `SAMPLE_FILES` order through `etl.load.prepare` and `commit`); `empty_db`
-has the schema and no figures. Each test gets its own copy, so tests may write.
+`sample_db` holds what the dashboard loads into an empty database in demo use (the
+illustrative sample, then the bundled DfE benchmark files); `empty_db` has the schema
+and no figures. Each test gets its own copy, so tests may write.
 """
 
 from __future__ import annotations
