@@ -9,6 +9,7 @@ in this module draws anything, so every step can be tested without a browser;
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from openpyxl.styles import Font
 
 from app.access import reconfirm
 from app.roles import User, require
+from etl import queries
 from etl.audit import log
 from etl.catalogue import Catalogue, Family, catalogue
 from etl.export_safety import neutralise_frame
@@ -290,6 +292,46 @@ def _target_text(cat: Catalogue, code: str, target: object, tolerance: object) -
     if tolerance is not None and tolerance is not pd.NA and tolerance == tolerance:
         text += f" (amber within {_shown(cat, code, tolerance)})"
     return text
+
+
+JUST_LOADED = dt.timedelta(minutes=2)
+
+
+def just_loaded(
+    store: Store, submission_id: int, user: User | None, now: dt.datetime | None = None
+) -> CommitResult | None:
+    """The result of a live submission this user made moments ago, rebuilt from the store.
+
+    A quick second click on "Load the figures" can land while the first click's
+    confirmation is still being drawn; the file is then checked again and found
+    already loaded. Asking the store (not session state, which an interrupted run
+    may not keep) lets the page still say "loaded" rather than "nothing to do".
+    """
+    if user is None:
+        return None
+    rows = queries.submissions(store)
+    row = rows[rows["id"] == submission_id]
+    if row.empty:
+        return None
+    row = row.iloc[0]
+    moments_ago = (now or dt.datetime.now()) - pd.Timestamp(row["submitted_at"]).to_pydatetime()
+    if (
+        row["submitted_by"] != user.audit_name
+        or not pd.isna(row["rolled_back_at"])
+        or moments_ago > JUST_LOADED
+    ):
+        return None
+    changed = queries.submission_changes(store, submission_id)
+    return CommitResult(
+        submission_id,
+        str(row["file_name"]),
+        int(row["values_added"]),
+        int(row["values_changed"]),
+        int(row["values_unchanged"]),
+        int(row["values_skipped"]),
+        int(row["targets_changed"]),
+        sorted(set(changed["indicator"])),
+    )
 
 
 def affected_families(indicators: list[str], cat: Catalogue | None = None) -> list[Family]:

@@ -27,6 +27,7 @@ from app.upload_flow import (
     check_upload,
     commit_upload,
     counts_by_indicator,
+    just_loaded,
     problems_frame,
     problems_xlsx,
     sha256_of,
@@ -112,6 +113,10 @@ def _show_problems(check: UploadCheck) -> None:
 def _show_preview(check: UploadCheck) -> None:
     preview = check.preview
     if preview.already_loaded is not None:
+        last = just_loaded(data.store(), preview.already_loaded, current_user())
+        if last is not None:  # a quick second click re-checked what the first just loaded
+            _show_done(last)
+            return
         st.info(f"This file is identical to submission {preview.already_loaded}; nothing to do.")
         return
     if not preview.changes_anything:

@@ -432,3 +432,28 @@ def test_the_charts_to_look_at_are_the_affected_families() -> None:
     families = affected_families(["LAC_COUNT", "REF_24H", "LAC_OOA"], CAT)
     assert [f.key for f in families] == ["referrals", "placements"]
     assert all(f.url_path for f in families)
+
+
+def test_just_loaded_rebuilds_a_recent_live_submission_for_its_own_director(tmp_path) -> None:
+    """A quick second click finds the file loaded: the page can still report the first load."""
+    import datetime as dt
+
+    from app.roles import User
+    from app.upload_flow import just_loaded
+    from etl.load import commit, prepare, rollback
+    from etl.store import Store
+    from tests.workbooks import xlsx
+
+    store = Store(tmp_path / "cyps.duckdb")
+    director = User("Dee", "dee@council.gov.uk", "director")
+    content = xlsx([["indicator", "period", "value"], ["LAC_COUNT", "2015-04", 410]])
+    done = commit(store, prepare("a.xlsx", content), director.audit_name)
+    again = just_loaded(store, done.submission_id, director)
+    assert (again.submission_id, again.added) == (done.submission_id, 1)
+    assert again.indicators == ["LAC_COUNT"]
+    other = User("Ola", "ola@council.gov.uk", "director")
+    assert just_loaded(store, done.submission_id, other) is None
+    later = dt.datetime.now() + dt.timedelta(minutes=5)
+    assert just_loaded(store, done.submission_id, director, now=later) is None
+    rollback(store, done.submission_id, director.audit_name)
+    assert just_loaded(store, done.submission_id, director) is None

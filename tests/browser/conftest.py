@@ -252,8 +252,14 @@ def wait_ready(page, timeout: float = READY_MS) -> None:
 
 
 def open_app(page, path: str = "/") -> None:
-    """A fresh page load (and so a fresh Streamlit session, role director)."""
+    """A fresh page load (and so a fresh Streamlit session, role director).
+
+    The "not running" signal can show before the first run has even started, so wait
+    first for the demo role choice, which only dashboard.py draws: then the app's own
+    navigation is in place, not Streamlit's automatic list of the pages/ folder.
+    """
     page.goto(path)
+    page.get_by_role("combobox", name=ROLE_SELECT_LABEL).wait_for(timeout=READY_MS)
     wait_ready(page)
 
 

@@ -122,9 +122,15 @@ def widget(page, key: str):
 
 
 def pick(page, key: str, option: str) -> None:
-    """Add one option to a multiselect; its list stays open, so close it afterwards."""
+    """Add one option to a multiselect; its list stays open, so close it afterwards.
+
+    The option's text is typed first, so the list holds only it: clicking an option far
+    down a long list scrolled it, and the click sometimes missed (no rerun followed).
+    """
+    box = widget(page, key).get_by_role("combobox")
+    box.click()
+    box.fill(option)
     with rerun(page):
-        widget(page, key).get_by_role("combobox").click()
         page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 
