@@ -15,8 +15,20 @@ ILLUSTRATIVE_BANNER = (
 )
 
 
-def page_header(title: str, intro: str = "", action: str = "view") -> str:
+SAMPLE_BESIDE_REAL_BANNER = (
+    "**The council's monthly figures in this dashboard are illustrative sample data** "
+    "(synthetic, not to be quoted). The national figures on this page are not: they are "
+    "real statistics published by the Department for Education."
+)
+
+
+def page_header(
+    title: str, intro: str = "", action: str = "view", sample_banner: str = ILLUSTRATIVE_BANNER
+) -> str:
     """Check access, then title, banner and last-updated line; returns the data version.
+
+    `sample_banner` is what to say while the illustrative sample is loaded; a page of
+    real published figures says so instead.
 
     Every page that shows figures starts here, so every page checks the user's role
     itself: the navigation hides pages, but a page reached another way (a stale
@@ -27,7 +39,7 @@ def page_header(title: str, intro: str = "", action: str = "view") -> str:
     version = data.version()
     path = str(data.store().path)
     if data.sample_shown(path, version):
-        st.warning(ILLUSTRATIVE_BANNER, icon="ℹ️")
+        st.warning(sample_banner, icon="ℹ️")
     updated = data.last_updated(path, version)
     st.caption(
         f"Figures last updated {updated:%d %B %Y at %H:%M}."

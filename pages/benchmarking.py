@@ -12,7 +12,7 @@ import streamlit as st
 
 from analysis.comparators import SYMBOL_MEANINGS, display_value, ordinal
 from app import benchmark_charts, data
-from app.furniture import footer, page_header
+from app.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
 from etl import benchmark_queries as bq
 from etl.store import Store
 
@@ -142,7 +142,7 @@ def _rank_section(c: bq.Comparison, trend: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    version = page_header("How we compare")
+    version = page_header("How we compare", sample_banner=SAMPLE_BESIDE_REAL_BANNER)
     path = str(data.store().path)
     area = _area(path, version)
     years_by_measure = _years(path, version)

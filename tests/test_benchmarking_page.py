@@ -144,3 +144,20 @@ def test_page_says_so_when_no_dfe_figures_are_loaded(db_path: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     assert "No DfE comparator figures are loaded" in _text(at)
+
+
+def test_the_page_does_not_call_real_dfe_figures_synthetic(sample_db, monkeypatch) -> None:
+    """While the sample is loaded the banner says the monthly figures are illustrative and
+    the national ones on this page are real, never that this page's figures are synthetic."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.furniture import ILLUSTRATIVE_BANNER, SAMPLE_BESIDE_REAL_BANNER
+    from etl.config import ROOT
+
+    monkeypatch.setenv("CYPS_DB", str(sample_db.path))
+    at = AppTest.from_file(str(ROOT / "pages" / "benchmarking.py"), default_timeout=60)
+    at.session_state["demo_role"] = "member"
+    at.run()
+    banners = [w.value for w in at.warning]
+    assert SAMPLE_BESIDE_REAL_BANNER in banners
+    assert ILLUSTRATIVE_BANNER not in banners
