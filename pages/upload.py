@@ -114,8 +114,8 @@ def _show_preview(check: UploadCheck) -> None:
     preview = check.preview
     if preview.already_loaded is not None:
         last = just_loaded(data.store(), preview.already_loaded, current_user())
-        if last is not None:  # a quick second click re-checked what the first just loaded
-            _show_done(last)
+        if last is not None:  # loaded moments ago: a quick second click, or the same file again
+            _show_done(last, again=True)
             return
         st.info(f"This file is identical to submission {preview.already_loaded}; nothing to do.")
         return
@@ -193,11 +193,12 @@ def _commit(sha256: str) -> None:
     st.session_state.pop(CONFIRM_KEY, None)
 
 
-def _show_done(result: CommitResult) -> None:
+def _show_done(result: CommitResult, again: bool = False) -> None:
     if result.submission_id is None:
         st.info(result.summary())
         return
-    st.success(result.summary(), icon="✅")
+    repeat = " Loading the same file again would change nothing." if again else ""
+    st.success(result.summary() + repeat, icon="✅")
     families = affected_families(result.indicators)
     if families:
         st.markdown("See the charts affected:")
