@@ -21,6 +21,7 @@ from etl.store import Store
 settings.register_profile("cyps", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("cyps")
 
+
 def build_sample_db(path: Path) -> Store:
     """A new database at `path` filled as the dashboard fills an empty one in demo use:
     every sample workbook, then the bundled DfE benchmark files."""
