@@ -260,6 +260,37 @@ def comparator_legend(series: str, rows: pd.DataFrame) -> str:
     return f"{series} ({'DfE annual' if national else 'annual'}{shown})"
 
 
+def _notes(series: pd.DataFrame, periods: Iterable[dt.date]) -> list[str]:
+    """The director's commentary for each month shown ('' where there is none)."""
+    if "commentary" not in series.columns:
+        return ["" for _ in periods]
+    given = {
+        p: c.strip()
+        for p, c in zip(series["period"], series["commentary"], strict=True)
+        if isinstance(c, str) and c.strip()
+    }
+    return [given.get(p, "") for p in periods]
+
+
+def _note_hover(note: str) -> str:
+    return f"<br>Director's note: {note}" if note else ""
+
+
+def _note_marks(fig: go.Figure, x: list, values: pd.Series, notes: list[str]) -> None:
+    """A small "note" label under each month that has commentary; the note itself on hover."""
+    for when, value, note in zip(x, values, notes, strict=True):
+        if note and pd.notna(value):
+            fig.add_annotation(
+                x=when,
+                y=value,
+                text="✎ note",
+                hovertext=note,
+                showarrow=False,
+                yshift=-18,
+                font={"size": 10, "color": "#0b0c0c"},
+            )
+
+
 def _x_range(fig: go.Figure, first: dt.date, last: dt.date) -> None:
     fig.update_xaxes(
         range=[
@@ -347,6 +378,7 @@ def indicator_chart(
         for v, t, a in zip(frame["value"], frame["target"], frame["amber_tolerance"], strict=True)
     ]
     text = [indicator.format_value(v) for v in frame["value"]]
+    notes = _notes(series, frame["period"])
     for status in (GREEN, AMBER, RED, None):
         picked = [i for i, s in enumerate(statuses) if s == status and pd.notna(frame["value"][i])]
         if not picked:
@@ -364,11 +396,12 @@ def indicator_chart(
                 "size": 10 if status else 7,
                 "line": {"color": style["line"], "width": 1.5},
             },
-            customdata=[[text[i], label] for i in picked],
-            hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<extra></extra>"
+            customdata=[[text[i], label, _note_hover(notes[i])] for i in picked],
+            hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}%{customdata[2]}<extra></extra>"
             if status
-            else "<b>%{customdata[0]}</b><extra></extra>",
+            else "<b>%{customdata[0]}</b>%{customdata[2]}<extra></extra>",
         )
+    _note_marks(fig, x, frame["value"], notes)
     _events(fig, events, first, last)
     _reference_lines(fig, reference_lines)
     _comparators(fig, comparators, first, last)

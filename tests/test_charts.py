@@ -165,3 +165,32 @@ def test_distance_bands_stack_in_catalogue_order():
 
 def test_empty_series_gives_an_empty_figure_not_an_error():
     assert len(indicator_chart(REREF, monthly({}), TARGETS).data) == 0
+
+
+def test_a_directors_note_shows_under_its_month_and_on_hover() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from app.charts import indicator_chart
+    from etl.catalogue import catalogue
+
+    months = [dt.date(2016, m, 1) for m in (4, 5, 6)]
+    series = pd.DataFrame(
+        {"period": months, "value": [24.1, 23.0, 22.5], "commentary": [None, "Audit begun", ""]}
+    )
+    targets = pd.DataFrame(
+        {
+            "indicator": ["REREF_12M"],
+            "effective_from": [dt.date(2016, 4, 1)],
+            "target": [22.0],
+            "amber_tolerance": [2.0],
+        }
+    )
+    fig = indicator_chart(catalogue().get("REREF_12M"), series, targets, events=())
+    marks = [a for a in fig.layout.annotations if a.text == "✎ note"]
+    assert [(m.hovertext, pd.Timestamp(m.x).month) for m in marks] == [("Audit begun", 5)]
+    hovers = [
+        row[2] for trace in fig.data if trace.customdata is not None for row in trace.customdata
+    ]
+    assert "<br>Director's note: Audit begun" in hovers
