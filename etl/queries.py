@@ -12,21 +12,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from etl.catalogue import Catalogue, catalogue
+from etl.layouts import LONG_COLUMNS
 from etl.load import current_targets, rollback_plan
 from etl.store import Store
 
-VALUE_COLUMNS = [
-    "indicator",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "commentary",
-    "submission_id",
-    "submitted_at",
-    "submitted_by",
-]
+VALUE_COLUMNS = [*LONG_COLUMNS, "submission_id", "submitted_at", "submitted_by"]
 
 
 def current_values(
