@@ -12,7 +12,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import upload_flow
 from etl import queries
 from etl.config import database_path
 from etl.sample_load import load_sample_if_empty, showing_sample
@@ -74,7 +73,7 @@ def submission_changes(path: str, data_version: str, submission_id: int) -> pd.D
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def submission_targets(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
-    return upload_flow.submission_targets(Store(path), submission_id)
+    return queries.submission_targets(Store(path), submission_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -84,4 +83,4 @@ def rollback_preview(path: str, data_version: str, submission_id: int) -> pd.Dat
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def target_rollback_plan(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
-    return upload_flow.target_rollback_plan(Store(path), submission_id)
+    return queries.target_rollback_plan(Store(path), submission_id)

@@ -204,15 +204,20 @@ def _diff(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame) -> pd.DataFram
         con.unregister("incoming")
 
 
-def current_targets(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> pd.DataFrame:
-    """Targets in force: the catalogue's, overridden by any uploaded in a live submission."""
-    defaults = pd.DataFrame(
+def default_targets(cat: Catalogue) -> pd.DataFrame:
+    """The catalogue's targets (data/targets.csv, then indicator defaults) as a frame."""
+    return pd.DataFrame(
         [
             (t.indicator, t.effective_from, t.target, t.amber_tolerance)
             for t in cat.default_targets()
         ],
         columns=TARGET_COLUMNS,
     )
+
+
+def current_targets(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> pd.DataFrame:
+    """Targets in force: the catalogue's, overridden by any uploaded in a live submission."""
+    defaults = default_targets(cat)
     uploaded = con.execute(
         "SELECT indicator, effective_from, target, amber_tolerance, submission_id "
         "FROM current_target_revisions"

@@ -13,7 +13,7 @@ import pandas as pd
 
 from etl.catalogue import Catalogue, catalogue
 from etl.layouts import LONG_COLUMNS
-from etl.load import current_targets, rollback_plan
+from etl.load import current_targets, default_targets, rollback_plan
 from etl.store import Store
 
 VALUE_COLUMNS = [*LONG_COLUMNS, "submission_id", "submitted_at", "submitted_by"]
@@ -106,3 +106,47 @@ def audit_log(store: Store, limit: int = 1000) -> pd.DataFrame:
         "ORDER BY id DESC LIMIT ?",
         [limit],
     )
+
+
+def submission_targets(store: Store, submission_id: int) -> pd.DataFrame:
+    """The targets a submission set (indicator, effective from, target, amber tolerance)."""
+    return store.query(
+        "SELECT indicator, effective_from, target, amber_tolerance FROM target_revisions "
+        "WHERE submission_id = ? ORDER BY indicator, effective_from",
+        [submission_id],
+    )
+
+
+def target_rollback_plan(
+    store: Store, submission_id: int, cat: Catalogue | None = None
+) -> pd.DataFrame:
+    """Targets a rollback would restore: the one in force now and the one in force after.
+
+    Only targets this submission currently supplies are affected; a later
+    submission's target for the same month stays in force.
+    """
+    cat = cat or catalogue()
+    with store.connect() as con:
+        mine = con.execute(
+            "SELECT indicator, effective_from, target, amber_tolerance "
+            "FROM current_target_revisions WHERE submission_id = ? "
+            "ORDER BY indicator, effective_from",
+            [submission_id],
+        ).df()
+        if mine.empty:
+            return mine.assign(restored_target=[], restored_tolerance=[])
+        before = con.execute(
+            """SELECT t.indicator, t.effective_from, t.target, t.amber_tolerance
+               FROM target_revisions t JOIN submissions s ON s.id = t.submission_id
+               WHERE s.rolled_back_at IS NULL AND s.id <> ?
+               QUALIFY row_number() OVER (
+                   PARTITION BY t.indicator, t.effective_from ORDER BY t.submission_id DESC) = 1""",
+            [submission_id],
+        ).df()
+    fallback = pd.concat([default_targets(cat), before])
+    fallback["effective_from"] = pd.to_datetime(fallback["effective_from"]).dt.date
+    fallback = fallback.drop_duplicates(["indicator", "effective_from"], keep="last").rename(
+        columns={"target": "restored_target", "amber_tolerance": "restored_tolerance"}
+    )
+    mine["effective_from"] = pd.to_datetime(mine["effective_from"]).dt.date
+    return mine.merge(fallback, on=["indicator", "effective_from"], how="left")

@@ -29,7 +29,6 @@ from app.upload_flow import (
     rollback_submission,
     submissions_table,
     target_changes,
-    target_rollback_plan,
 )
 from etl.catalogue import catalogue
 from etl.load import AlreadyLoaded, Preview, StalePreview, commit, prepare, preview
@@ -40,6 +39,7 @@ from etl.queries import (
     rollback_preview,
     submission_changes,
     submissions,
+    target_rollback_plan,
     targets,
 )
 from etl.store import Store
