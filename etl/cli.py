@@ -92,7 +92,9 @@ def extract_filter_from_args(args: argparse.Namespace) -> ExtractFilter:
 def cmd_extract(args: argparse.Namespace) -> int:
     try:
         flt = extract_filter_from_args(args)
-        download = produce(Store(args.db), flt, args.format, _user(args), via="command line")
+        download = produce(
+            existing_store(args.db), flt, args.format, _user(args), via="command line"
+        )
     except FilterError as err:
         print(str(err), file=sys.stderr)
         return EXIT_USAGE
@@ -112,7 +114,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_submissions(args: argparse.Namespace) -> int:
-    frame = submissions(Store(args.db)).drop(columns=["sha256"])
+    frame = submissions(existing_store(args.db)).drop(columns=["sha256"])
     if args.format == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     elif frame.empty:
@@ -125,7 +127,7 @@ def cmd_submissions(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     try:
-        plan = rollback(Store(args.db), args.id, _user(args))
+        plan = rollback(existing_store(args.db), args.id, _user(args))
     except NotRolledBack as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID
@@ -194,10 +196,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class NoDatabase(Exception):
+    """A command that reads figures was pointed at a database that does not exist."""
+
+
+def existing_store(db: str | None) -> Store:
+    """The store for a command that only reads (or rolls back): never create one by mistake.
+
+    A mistyped --db would otherwise make a new empty database and report "no figures".
+    """
+    store = Store(db)
+    if not store.path.exists():
+        raise NoDatabase(
+            f"There is no database at {store.path}. Check --db (or CYPS_DB), or load figures "
+            "first with: python -m etl load FILE.xlsx"
+        )
+    return store
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except NoDatabase as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as err:  # a file that cannot be read or written: say which, and why
+        where = f" {err.filename}" if err.filename else ""
+        print(f"Could not use{where}: {err.strerror or err}.", file=sys.stderr)
+        return EXIT_INVALID
     except StoreBusy as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY

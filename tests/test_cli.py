@@ -123,3 +123,19 @@ def test_the_module_runs_as_a_real_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "does not exist" in done.stderr
+
+
+@pytest.mark.parametrize("command", [["extract"], ["submissions"], ["rollback", "1"]])
+def test_a_mistyped_database_is_named_not_created(tmp_path: Path, capsys, command) -> None:
+    missing = tmp_path / "typo" / "cyps.duckdb"
+    assert main([command[0], "--db", str(missing), *command[1:]]) == 1
+    assert "There is no database at" in capsys.readouterr().err
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_an_output_folder_that_does_not_exist_is_a_sentence(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "no-such-folder" / "template.xlsx"
+    assert main(["template", "--output", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Could not use") and "no-such-folder" in err
+    assert "Traceback" not in err
