@@ -29,13 +29,12 @@ from analysis.spc_view import (
 from analysis.summary import format_target, summary_sentence
 from app import charts, data
 from app.spc_chart import spc_chart
-from etl import benchmark_queries, report_queries
+from etl import benchmark_queries
 from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator, catalogue
 from etl.config import settings
 from etl.periods import financial_year_label, financial_year_start, long_label, parse_financial_year
 from etl.store import Store
 
-ALL_YEARS = "All years"
 RAG_VIEW = "Red-amber-green view"
 SPC_VIEW = "Statistical process control view"
 VIEWS = (RAG_VIEW, SPC_VIEW)
@@ -63,13 +62,13 @@ def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
     """The published annual comparator lines for an indicator (empty for a local measure)."""
-    return report_queries.comparator_lines(Store(path), code)
+    return benchmark_queries.comparator_lines(Store(path), code)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def latest_benchmarks(path: str, data_version: str) -> pd.DataFrame:
     """The latest published England, neighbour and quartile figures, for the scorecard."""
-    return report_queries.latest_benchmarks(Store(path))
+    return benchmark_queries.latest_benchmarks(Store(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

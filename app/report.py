@@ -8,7 +8,7 @@ sources at the end.
 
 It is built from the same functions as the pages (`analysis.scorecard.build_scorecard` and
 `display_table`, `analysis.summary.summary_sentence`, `analysis.spc_view.indicator_spc`, the
-comparator reads in `etl.report_queries`), given the same queries' frames, so the report and
+comparator reads in `etl.benchmark_queries`), given the same queries' frames, so the report and
 the dashboard cannot disagree; a test holds the summary table to the scorecard's figures.
 
 Format decision (measured on the sample, March 2017):
@@ -42,7 +42,7 @@ from analysis.summary import summary_sentence
 from app.charts import ReferenceLine, comparator_caption
 from app.report_style import CSS
 from app.report_svg import line_chart_svg
-from etl import queries, report_queries
+from etl import benchmark_queries, queries
 from etl.benchmark_queries import comparator_note
 from etl.catalogue import Catalogue, Indicator, catalogue
 from etl.config import settings
@@ -96,9 +96,9 @@ def read_inputs(store: Store, cat: Catalogue) -> ReportInputs:
     return ReportInputs(
         values=queries.current_values(store),
         targets=queries.targets(store),
-        benchmarks=report_queries.latest_benchmarks(store),
+        benchmarks=benchmark_queries.latest_benchmarks(store),
         comparators={
-            i.code: report_queries.comparator_lines(store, i.code) for i in cat.indicators
+            i.code: benchmark_queries.comparator_lines(store, i.code) for i in cat.indicators
         },
         sample=showing_sample(store),
         last_updated=queries.last_updated(store),

@@ -593,11 +593,3 @@ def _latest_benchmarks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=LATEST_COLUMNS)
     frame["rank"] = frame["rank"].astype("Int64")
     return frame
-
-
-def release_summary(store: Store) -> pd.DataFrame:
-    """The published files loaded (name, kind, when), newest first: the page's source line."""
-    with store.connect() as con:
-        return con.execute(
-            "SELECT file_name, file_kind, loaded_at FROM benchmark_releases ORDER BY id DESC"
-        ).df()

@@ -265,11 +265,6 @@ def extract(store: Store, flt: ExtractFilter, cat: Catalogue | None = None) -> E
     return Extract(flt, rows[PUBLISHED_COLUMNS], latest, illustrative, counts)
 
 
-def extract_frame(store: Store, flt: ExtractFilter, cat: Catalogue | None = None) -> pd.DataFrame:
-    """Just the rows (see `extract`)."""
-    return extract(store, flt, cat).rows
-
-
 def _months(store: Store, flt: ExtractFilter) -> pd.DataFrame:
     """Every current figure, of every indicator and breakdown, in the months chosen.
 

@@ -43,7 +43,6 @@ PRIMARY = "small counts of children"
 DERIVED = "percentages of small counts"
 UNCHECKED = "percentages whose numbers cannot be checked"
 SECONDARY = "secondary suppressions (to stop subtraction)"
-REASONS = (PRIMARY, DERIVED, UNCHECKED, SECONDARY)
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,6 @@ def _read_xlsx(name: str, content: bytes) -> list[Sheet]:
     return sheets
 
 
-def _attr(tag: str, name: str, text: str) -> list[str]:
-    return re.findall(rf"<(?:\w+:)?{tag}\b[^>]*?\b{name}=\"([^\"]*)\"", text)
-
-
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Map sheet names to their XML part, via workbook.xml and its relationships."""
     workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")

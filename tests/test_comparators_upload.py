@@ -18,7 +18,6 @@ from app import access
 from app.benchmark_upload import has_comparators_sheet, load_benchmarks
 from app.roles import NotAllowed
 from etl import benchmark_queries as bq
-from etl import report_queries
 from etl.audit import events
 from etl.benchmarks.comparators_file import comparator_year
 from etl.benchmarks.dfe_files import BenchmarkFileError, sniff_kind
@@ -191,8 +190,8 @@ def test_with_no_benchmark_file_loaded_the_lines_are_an_empty_frame(empty_db: St
     for code in ("REREF_12M", "REF_24H", "CASELOAD_AVG", "REFERRALS"):
         lines = bq.comparator_lines(empty_db, code)
         assert lines.empty and list(lines.columns) == bq.LINE_COLUMNS
-        assert report_queries.comparator_lines(empty_db, code).empty
-    assert report_queries.latest_benchmarks(empty_db).empty
+        assert bq.comparator_lines(empty_db, code).empty
+    assert bq.latest_benchmarks(empty_db).empty
 
 
 def test_own_comparators_sit_beside_the_dfe_lines_and_stay_out_of_the_ranks(
