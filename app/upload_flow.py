@@ -249,15 +249,27 @@ def counts_by_indicator(checked: Preview, cat: Catalogue | None = None) -> pd.Da
     )
 
 
+def _figure_keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns that say which figure a row is about, as directors read them."""
+    return {
+        "Indicator": frame["indicator"],
+        "Month": frame["period"].map(_month),
+        "Breakdown": frame["breakdown"].replace("", "Whole authority"),
+    }
+
+
+def _target_keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns that say which target a row is about."""
+    return {"Indicator": frame["indicator"], "From": frame["effective_from"].map(_month)}
+
+
 def changed_values(checked: Preview, cat: Catalogue | None = None) -> pd.DataFrame:
     """Each figure the file would change: indicator, month, breakdown, old → new."""
     cat = cat or catalogue()
     rows = checked.diff[checked.diff["status"] == "changed"]
     return pd.DataFrame(
         {
-            "Indicator": rows["indicator"],
-            "Month": rows["period"].map(_month),
-            "Breakdown": rows["breakdown"].replace("", "Whole authority"),
+            **_figure_keys(rows),
             "Now": _values(cat, rows, "old_value"),
             "After loading": _values(cat, rows, "value"),
         }
@@ -276,8 +288,7 @@ def target_changes(checked: Preview, cat: Catalogue | None = None) -> pd.DataFra
     rows = diff[diff["status"] != "unchanged"]
     return pd.DataFrame(
         {
-            "Indicator": rows["indicator"],
-            "From": rows["effective_from"].map(_month),
+            **_target_keys(rows),
             "Now": _targets(cat, rows, "old_target", "old_tolerance"),
             "After loading": _targets(cat, rows, "target", "amber_tolerance"),
             "Status": rows["status"].map({"new": "new from this month", "changed": "changed"}),
@@ -369,9 +380,7 @@ def changes_table(changes: pd.DataFrame, cat: Catalogue | None = None) -> pd.Dat
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            "Indicator": changes["indicator"],
-            "Month": changes["period"].map(_month),
-            "Breakdown": changes["breakdown"].replace("", "Whole authority"),
+            **_figure_keys(changes),
             "Before": _values(cat, changes, "previous_value"),
             "This submission": _values(cat, changes, "new_value"),
             "Commentary": changes["commentary"].fillna(""),
@@ -384,9 +393,7 @@ def restore_table(plan: pd.DataFrame, cat: Catalogue | None = None) -> pd.DataFr
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            "Indicator": plan["indicator"],
-            "Month": plan["period"].map(_month),
-            "Breakdown": plan["breakdown"].replace("", "Whole authority"),
+            **_figure_keys(plan),
             "Now": _values(cat, plan, "current_value"),
             "After rollback": _values(cat, plan, "restored_value"),
         }
@@ -398,8 +405,7 @@ def targets_set_table(frame: pd.DataFrame, cat: Catalogue | None = None) -> pd.D
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            "Indicator": frame["indicator"],
-            "From": frame["effective_from"].map(_month),
+            **_target_keys(frame),
             "Target": _targets(cat, frame, "target", "amber_tolerance"),
         }
     ).reset_index(drop=True)
@@ -409,8 +415,7 @@ def target_restore_table(plan: pd.DataFrame, cat: Catalogue | None = None) -> pd
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            "Indicator": plan["indicator"],
-            "From": plan["effective_from"].map(_month),
+            **_target_keys(plan),
             "Now": _targets(cat, plan, "target", "amber_tolerance"),
             "After rollback": _targets(cat, plan, "restored_target", "restored_tolerance"),
         }

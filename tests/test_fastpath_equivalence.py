@@ -100,16 +100,7 @@ def test_shortcut_and_full_checker_agree(located: Located) -> None:
     fast, slow = run(located, True), run(located, False)
     assert fast.problems == slow.problems
     assert fast.skipped == slow.skipped
-    columns = [
-        "indicator",
-        "period",
-        "breakdown",
-        "value",
-        "numerator",
-        "denominator",
-        "commentary",
-        "row",
-    ]
+    columns = [*LONG_COLUMNS, "row"]
     left = fast.observations[columns].reset_index(drop=True).astype(object)
     right = slow.observations[columns].reset_index(drop=True).astype(object)
     pd.testing.assert_frame_equal(left.where(left.notna(), None), right.where(right.notna(), None))
