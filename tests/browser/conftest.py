@@ -287,18 +287,20 @@ def rerun(page, timeout: float = READY_MS) -> Iterator[None]:
 
     A click returns before the browser has told the server, so for a few milliseconds
     the app still reads "notRunning" from the previous run. A mutation observer notes
-    when the state leaves "notRunning", and only after that does `wait_ready` count.
+    when the state changes after the action, and only after that does `wait_ready` count.
+    A page may still be finishing a run of its own (a follow-up rerun) when the action
+    comes; the state then never leaves "running" for our run to be seen starting, so a
+    run in progress counts as started too, and callers wait for what they expect next.
     """
     page.evaluate(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
-            window.__cypsRunStarted = false;
+            window.__cypsRunStarted =
+                app.getAttribute('data-test-script-state') !== 'notRunning';
             if (window.__cypsObserved === app) return;
             window.__cypsObserved = app;
-            new MutationObserver(() => {
-                if (app.getAttribute('data-test-script-state') !== 'notRunning')
-                    window.__cypsRunStarted = true;
-            }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+            new MutationObserver(() => { window.__cypsRunStarted = true; })
+                .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
         }"""
     )
     yield
