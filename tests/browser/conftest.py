@@ -46,6 +46,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app.roles import ROLE_LABELS
 
@@ -323,9 +324,16 @@ def visit(page, href: str) -> None:
     """Go to a page by clicking its sidebar link (keeps the session, so keeps the role)."""
     if page.url == href:
         return
-    with rerun(page):
-        page.locator(f'{NAV_LINKS}[href="{href}"]').click()
-    page.wait_for_url(href)
+    link = page.locator(f'{NAV_LINKS}[href="{href}"]')
+    # The address changes when the server starts the new page's run, so it is the sign
+    # that the click was taken. A click that lands while the app is busy with a run of
+    # its own can be dropped by Streamlit; then, and only then, click once more.
+    link.click()
+    try:
+        page.wait_for_url(href, timeout=READY_MS / 3)
+    except PlaywrightTimeoutError:
+        link.click()
+        page.wait_for_url(href, timeout=READY_MS)
     wait_ready(page)
 
 
