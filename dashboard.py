@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app import data
-from app.access import (
+from core.catalogue import catalogue
+from core.roles import ROLE_LABELS, ROLES, User, may
+from pages import family
+from ui import cached as data
+from ui.access import (
     DEMO_ROLE_KEY,
     RolesConfigError,
     auth_configured,
@@ -24,9 +27,6 @@ from app.access import (
     record_sign_in,
     sign_out,
 )
-from app.roles import ROLE_LABELS, ROLES, User, may
-from etl.catalogue import catalogue
-from pages import family
 
 LOG = logging.getLogger(__name__)
 

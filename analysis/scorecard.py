@@ -24,8 +24,8 @@ import pandas as pd
 from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS, direction, rag, target_for
 from analysis.spc_view import headline_series, icon_text, indicator_spc
 from analysis.summary import format_target
-from etl.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
-from etl.periods import add_months
+from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
+from core.periods import add_months
 
 SPARKLINE_MONTHS = 13
 NO_FIGURE = "No figure this month"
@@ -95,8 +95,8 @@ def build_scorecard(
 ) -> pd.DataFrame:
     """One row per catalogue indicator, in catalogue order, as at the month `as_at`.
 
-    `values` is `etl.queries.current_values` (period as date); `targets` is
-    `etl.queries.targets`. Missing figures are NaN/None, never zero, and an
+    `values` is `etl.store.queries.current_values` (period as date); `targets` is
+    `etl.store.queries.targets`. Missing figures are NaN/None, never zero, and an
     indicator with no figure that month still has its row so the gap is visible.
 
     The SPC icons (`variation_*`, `assurance_*`: a key and symbol-plus-words text) judge the
@@ -257,7 +257,7 @@ def _published(ind: Indicator, value: object, decimals: int | None = None) -> st
 def benchmark_table(benchmarks: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     """The latest published national figures beside each indicator, as scorecards print them.
 
-    `benchmarks` is `etl.benchmark_queries.latest_benchmarks`. One row per catalogue indicator
+    `benchmarks` is `etl.benchmarks.queries.latest_benchmarks`. One row per catalogue indicator
     (catalogue order): England, the statistical neighbours' mean, the council's published figure
     and national quartile band for that year, each labelled with the year. An indicator with no
     national counterpart says so in words; a count is not set beside England's (councils differ

@@ -30,7 +30,7 @@ from analysis.spc import (
     variation_icon,
     xmr,
 )
-from etl.catalogue import Indicator
+from core.catalogue import Indicator
 
 RULE_WORDS = {
     "rule_outside": "outside the process limits",

@@ -28,8 +28,8 @@ from analysis.rag import (
     rag,
     target_for,
 )
-from etl.catalogue import Indicator
-from etl.periods import add_months, long_label
+from core.catalogue import Indicator
+from core.periods import add_months, long_label
 
 
 def _value_at(series: pd.DataFrame, period: dt.date) -> float | None:

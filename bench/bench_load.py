@@ -6,7 +6,7 @@ unique and the file is valid) to bench/out/ (kept for the next run), then measur
 child process so one cannot warm or bloat the other:
 
 - openpyxl alone reading every cell in read-only mode (the yardstick), and
-- `etl.load.prepare` (read and check every cell) then `etl.load.commit` into a new
+- `etl.ingest.load.prepare` (read and check every cell) then `etl.ingest.load.commit` into a new
   DuckDB file, timed separately, with the child's peak resident memory.
 
 The aims (issue: "make bench"): the whole load in under half of openpyxl's bare
@@ -45,7 +45,7 @@ def _months() -> list[dt.datetime]:
 
 def _rows() -> list[tuple]:
     """Exactly ROWS valid rows: every indicator by month, then teams until the count is met."""
-    from etl.catalogue import catalogue
+    from core.catalogue import catalogue
 
     cat = catalogue()
     months = _months()
@@ -118,8 +118,8 @@ def child_openpyxl(path: str) -> dict:
 
 
 def child_load(path: str, db: str) -> dict:
-    from etl.load import commit, prepare
-    from etl.store import Store
+    from etl.ingest.load import commit, prepare
+    from etl.store.database import Store
 
     baseline = _peak_mb()
     content = Path(path).read_bytes()

@@ -47,8 +47,8 @@ TIMEOUT = 120
 
 def build(label: str, path: Path) -> float:
     """Build one dataset's database at `path`; returns seconds taken."""
-    from etl.sample_load import load_bundled_benchmarks, load_sample_if_empty
-    from etl.store import Store
+    from etl.sample.bundled import load_bundled_benchmarks, load_sample_if_empty
+    from etl.store.database import Store
 
     start = time.perf_counter()
     if label == "sample":
@@ -76,7 +76,7 @@ def pages() -> list[tuple[str, str, str]]:
     """(url path, title, source file or "family") for every page a director sees, in menu order."""
     import re
 
-    from etl.catalogue import catalogue
+    from core.catalogue import catalogue
 
     listed = re.findall(
         r'PageSpec\("(pages/[a-z_]+\.py)", "([^"]+)", "([a-z_-]+)"',
@@ -150,8 +150,8 @@ def child(db: str) -> dict:
 
 
 def _version_cost() -> float:
-    """Milliseconds per `app.data.version()` call, the check every page run makes."""
-    from app import data
+    """Milliseconds per `ui.cached.version()` call, the check every page run makes."""
+    from ui import cached as data
 
     data.version()
     start = time.perf_counter()
@@ -226,7 +226,7 @@ def main() -> None:
         f = figures[label]
         print(
             f"  {label}: database built in {f['built']:.1f} s; first run of the app "
-            f"(imports, sign-in) {ms(f['first_run'])} ms; app.data.version() "
+            f"(imports, sign-in) {ms(f['first_run'])} ms; ui.cached.version() "
             f"{f['version_ms']:.2f} ms a call"
         )
     header = (

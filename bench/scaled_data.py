@@ -2,7 +2,7 @@
 
 `build_scaled_db(path)` writes ten financial years (April 2015 to March 2025) of
 every catalogue indicator, with twenty teams for the team-broken indicators and
-the four distance bands, straight into a DuckDB file through `etl.load.commit`
+the four distance bands, straight into a DuckDB file through `etl.ingest.load.commit`
 (one submission per financial year, as a council would load them). It skips
 spreadsheet parsing on purpose: the benchmarks measure reading and extracting,
 and building the rows as DataFrames keeps the fixture to a couple of seconds.
@@ -24,13 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.catalogue import Catalogue, catalogue
-from etl.load import Prepared, commit
-from etl.periods import add_months, financial_year_label
-from etl.sample_load import SAMPLE_SUBMITTER
-from etl.store import Store
-from etl.target_sheet import TARGET_COLUMNS
-from etl.validate import OBSERVATION_COLUMNS
+from core.catalogue import Catalogue, catalogue
+from core.periods import add_months, financial_year_label
+from etl.ingest.load import Prepared, commit
+from etl.ingest.target_sheet import TARGET_COLUMNS
+from etl.ingest.validate import OBSERVATION_COLUMNS
+from etl.sample.bundled import SAMPLE_SUBMITTER
+from etl.store.database import Store
 
 FIRST_MONTH = dt.date(2015, 4, 1)
 YEARS = 10

@@ -1,5 +1,5 @@
 import sys
 
-from etl.cli import main
+from etl.cli.main import main
 
 sys.exit(main())

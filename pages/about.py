@@ -12,12 +12,12 @@ import streamlit as st
 
 from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS
 from analysis.summary import format_target
-from app import data
-from app.furniture import page_header
-from app.indicator_view import about_markdown
-from etl.catalogue import catalogue
-from etl.config import settings
-from etl.periods import financial_year_label
+from core.catalogue import catalogue
+from core.periods import financial_year_label
+from core.settings import settings
+from ui import cached as data
+from ui.furniture import page_header
+from ui.indicator_view import about_markdown
 
 
 def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:

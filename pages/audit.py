@@ -10,9 +10,10 @@ import datetime as dt
 
 import streamlit as st
 
-from app import audit_log, data
-from app.access import guard_page
-from app.roles import may
+from core.roles import may
+from ui import audit_log
+from ui import cached as data
+from ui.access import guard_page
 
 user = guard_page("export_audit")  # the page is a door too, not only the menu
 store = data.store()

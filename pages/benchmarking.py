@@ -1,7 +1,7 @@
 """How we compare: the council beside its statistical neighbours, the region and England.
 
-The page only lays out what `etl.benchmark_queries` returns (one `Comparison` per measure and
-year, the rank by year) and what `app.benchmark_charts` draws. Reads are cached on the
+The page only lays out what `etl.benchmarks.queries` returns (one `Comparison` per measure and
+year, the rank by year) and what `presentation.charts.benchmark` draws. Reads are cached on the
 database path and its data version, so loading a new DfE release shows at once.
 """
 
@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from analysis.comparators import SYMBOL_MEANINGS, display_value, ordinal
-from app import benchmark_charts, data
-from app.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
-from etl import benchmark_queries as bq
-from etl.store import Store
+from etl.benchmarks import queries as bq
+from etl.store.database import Store
+from presentation.charts import benchmark as benchmark_charts
+from ui import cached as data
+from ui.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 STATS = {"mean": "Mean (as LAIT shows)", "median": "Median (as the DfE outcomes dashboard shows)"}

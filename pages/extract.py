@@ -1,7 +1,7 @@
 """Download figures (officers and directors): choose, preview, then CSV or Excel.
 
 The page only turns widget choices into an `ExtractFilter` (`choices_to_filter`,
-the twin of the command line's argument parsing) and lays out what `etl.extract`
+the twin of the command line's argument parsing) and lays out what `etl.outputs.extract`
 returns. The files are made when a download button is pressed, on another
 thread, so each callable re-checks the user's role there and opens its own
 store connection; every file made is recorded in the audit log.
@@ -19,12 +19,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from app import data
-from app.access import guard_page, reconfirm
-from app.furniture import footer, no_data_message, page_header
-from app.roles import User, require
-from etl.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
-from etl.extract import (
+from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
+from core.periods import financial_year_label, financial_year_start, long_label
+from core.roles import User, require
+from etl.outputs.extract import (
     FORMATS,
     Extract,
     ExtractFilter,
@@ -36,9 +34,11 @@ from etl.extract import (
     produce,
     text_frame,
 )
-from etl.periods import financial_year_label, financial_year_start, long_label
-from etl.publication import PublicationRules
-from etl.store import Store
+from etl.outputs.publication import PublicationRules
+from etl.store.database import Store
+from ui import cached as data
+from ui.access import guard_page, reconfirm
+from ui.furniture import footer, no_data_message, page_header
 
 MONTHS, YEARS = "Months", "Financial years"
 PREVIEW_ROWS = 20

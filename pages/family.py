@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.furniture import footer, no_data_message, page_header
-from app.indicator_view import period_picker, render_indicator
-from etl.catalogue import catalogue
+from core.catalogue import catalogue
+from ui import cached as data
+from ui.furniture import footer, no_data_message, page_header
+from ui.indicator_view import period_picker, render_indicator
 
 QUERY_KEY = "indicator"
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import data
-from app.access import current_user, guard_page
-from app.furniture import footer, page_header
-from app.roles import NotAllowed
-from app.upload_flow import (
+from core.roles import NotAllowed
+from etl.ingest.load import NotRolledBack
+from etl.store.database import StoreBusy
+from ui import cached as data
+from ui.access import current_user, guard_page
+from ui.furniture import footer, page_header
+from ui.upload_flow import (
     ChangedSinceShown,
     changes_table,
     restore_table,
@@ -24,8 +26,6 @@ from app.upload_flow import (
     target_restore_table,
     targets_set_table,
 )
-from etl.load import NotRolledBack
-from etl.store import StoreBusy
 
 PICK_KEY = "history_pick"
 CONFIRM_KEY = "history_confirm"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.access import current_user, sign_out
-from etl.config import settings
+from core.settings import settings
+from ui.access import current_user, sign_out
 
 user = current_user()
 contact = settings()["contact"]

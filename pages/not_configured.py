@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.access import demo_status
-from etl.config import settings
+from core.settings import settings
+from ui.access import demo_status
 
 _, reason = demo_status()
 contact = settings()["contact"]

@@ -17,11 +17,11 @@ from analysis.scorecard import (
     display_table,
     months_with_data,
 )
-from app import data
-from app.furniture import footer, no_data_message, page_header
-from app.indicator_view import latest_benchmarks, scorecard
-from etl.catalogue import catalogue
-from etl.periods import long_label
+from core.catalogue import catalogue
+from core.periods import long_label
+from ui import cached as data
+from ui.furniture import footer, no_data_message, page_header
+from ui.indicator_view import latest_benchmarks, scorecard
 
 STATUS_STYLE = {
     "✔": "background-color: #00703C; color: white",

@@ -15,16 +15,16 @@ from collections.abc import Callable
 import streamlit as st
 
 from analysis.scorecard import display_table, months_with_data
-from app import data
-from app.access import current_user, reconfirm
-from app.furniture import footer, no_data_message, page_header
-from app.indicator_view import scorecard
-from app.report import SUMMARY_COLUMNS, build_report_html, report_filename
-from app.report_pdf import html_to_pdf, pdf_unavailable_reason
-from app.roles import User, require
-from etl.catalogue import catalogue
-from etl.periods import long_label
-from etl.store import Store
+from core.catalogue import catalogue
+from core.periods import long_label
+from core.roles import User, require
+from etl.store.database import Store
+from presentation.report.html import SUMMARY_COLUMNS, build_report_html, report_filename
+from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
+from ui import cached as data
+from ui.access import current_user, reconfirm
+from ui.furniture import footer, no_data_message, page_header
+from ui.indicator_view import scorecard
 
 
 def _html_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], bytes]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.access import login_providers
-from etl.config import settings
+from core.settings import settings
+from ui.access import login_providers
 
 contact = settings()["contact"]
 

@@ -1,5 +1,5 @@
 """Upload figures (directors): template, upload, problems or preview, then confirm; and,
-in a section of its own, the annual comparators (`app.benchmark_upload`).
+in a section of its own, the annual comparators (`ui.benchmark_upload`).
 
 Nothing is written until the director ticks the confirmation and presses the
 button. The checked file is held in session state under its sha256, and is
@@ -13,12 +13,15 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app import data
-from app.access import current_user, guard_page
-from app.benchmark_upload import comparators_sheet_notice, render_section
-from app.furniture import footer, page_header
-from app.roles import NotAllowed
-from app.upload_flow import (
+from core.roles import NotAllowed
+from core.settings import upload_limits
+from etl.ingest.load import AlreadyLoaded, CommitResult, StalePreview
+from etl.store.database import StoreBusy
+from ui import cached as data
+from ui.access import current_user, guard_page
+from ui.benchmark_upload import comparators_sheet_notice, render_section
+from ui.furniture import footer, page_header
+from ui.upload_flow import (
     TEMPLATE_FILE_NAME,
     XLSX_MIME,
     UploadCheck,
@@ -34,9 +37,6 @@ from app.upload_flow import (
     target_changes,
     template_for,
 )
-from etl.config import upload_limits
-from etl.load import AlreadyLoaded, CommitResult, StalePreview
-from etl.store import StoreBusy
 
 CHECK_KEY = "upload_check"  # the UploadCheck of the file on screen
 DONE_KEY = "upload_done"  # the CommitResult to report after a commit

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from etl.sample_load import load_sample_if_empty
-from etl.store import Store
+from etl.sample.bundled import load_sample_if_empty
+from etl.store.database import Store
 
 # Property tests judge behaviour, never speed: timing goals live in `make bench`. Hypothesis's
 # per-example deadline and its "too slow" check would otherwise flake on a busy 2-core machine.

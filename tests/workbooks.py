@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import openpyxl
 
-from etl.layouts import LONG_COLUMNS
+from etl.ingest.layouts import LONG_COLUMNS
 
 LONG_HEADER = list(LONG_COLUMNS)
 

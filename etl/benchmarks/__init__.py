@@ -16,4 +16,6 @@ symbols included, with every release kept so a revision never hides the figure i
 Like the rest of `etl`, nothing here imports Streamlit.
 """
 
-SCHEMA_VERSION = 1  # for etl.store.SCHEMA_HOOKS: ("benchmarks", SCHEMA_VERSION, ensure_schema)
+SCHEMA_VERSION = (
+    1  # for etl.store.database.SCHEMA_HOOKS: ("benchmarks", SCHEMA_VERSION, ensure_schema)
+)

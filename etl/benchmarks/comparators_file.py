@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.catalogue import Catalogue, catalogue
 from etl.benchmarks.dfe_files import (
     _NUMBER,
     COMPARATOR_HEADER,
@@ -34,7 +35,6 @@ from etl.benchmarks.dfe_files import (
     BenchmarkFileError,
     read_rows,
 )
-from etl.catalogue import Catalogue, catalogue
 
 LEVEL = "Comparator"  # geographic_level of every row, apart from the DfE's levels
 FINANCIAL_YEAR, CALENDAR_YEAR = "financial year", "calendar year"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from etl.benchmarks.mapping import MappingRow
-from etl.filecheck import ZIP_SIGNATURE
-from etl.filecheck import sniff_kind as check_upload_file
-from etl.problems import FileRefused
-from etl.workbook import read_workbook
+from etl.ingest.filecheck import ZIP_SIGNATURE
+from etl.ingest.filecheck import sniff_kind as check_upload_file
+from etl.ingest.problems import FileRefused
+from etl.ingest.workbook import read_workbook
 
 # GSS symbols used by the DfE, then the legacy ones of older SFR tables.
 SYMBOLS = ("c", "z", "x", "low", "k", "u", "..", ":", "-")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.catalogue import POLARITIES, UNITS, catalogue
-from etl.config import DATA_DIR
+from core.catalogue import POLARITIES, UNITS, catalogue
+from core.settings import DATA_DIR
 
 BENCHMARKS_DIR = DATA_DIR / "benchmarks"
 FILE_KINDS = ("tidy", "lait", "sfr_cla")

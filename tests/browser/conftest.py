@@ -48,7 +48,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from app.roles import ROLE_LABELS
+from core.roles import ROLE_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -202,7 +202,7 @@ def serve_app(db: Path) -> Iterator[str]:
 def warm_up(browser, url: str) -> None:
     """Visit a server that has just started, and wait until its first page has drawn.
 
-    The first session after a start runs the script twice (app.legacy_pages turns
+    The first session after a start runs the script twice (ui.legacy_pages turns
     Streamlit's legacy pages mode off and reruns), with a moment of "notRunning" between
     the runs that `wait_ready` takes for the end; a test that acts in that moment waits
     for a rerun that never comes. Later sessions run once.

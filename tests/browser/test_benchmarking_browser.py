@@ -2,7 +2,7 @@
 
 The session's server holds the sample database as a new demo install fills it: the
 illustrative sample and the bundled DfE files. What the page should say is computed with
-`etl.benchmark_queries` on the file the server's copy was made from.
+`etl.benchmarks.queries` on the file the server's copy was made from.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import benchmark_queries as bq
-from etl.store import Store
+from etl.benchmarks import queries as bq
+from etl.store.database import Store
 
 from .conftest import (
     assert_no_error,

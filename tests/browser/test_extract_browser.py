@@ -2,7 +2,7 @@
 
 An officer picks indicators, financial years, breakdowns and "published" on the real page,
 presses the real download buttons, and the files Chromium saves are opened and checked
-against `etl.extract` run on the same database with the page's own `choices_to_filter`.
+against `etl.outputs.extract` run on the same database with the page's own `choices_to_filter`.
 
 This module serves the app over its own database rather than the session's: the sample
 plus one small submission that puts a count of 3 children in one distance band, because
@@ -23,8 +23,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl.catalogue import catalogue
-from etl.extract import (
+from core.catalogue import catalogue
+from etl.ingest.load import commit, prepare, preview
+from etl.outputs.extract import (
     EXTRACT_COLUMNS,
     PUBLISHED_COLUMNS,
     Extract,
@@ -32,8 +33,7 @@ from etl.extract import (
     extract,
     file_name,
 )
-from etl.load import commit, prepare, preview
-from etl.store import Store
+from etl.store.database import Store
 from pages.extract import YEARS, PageChoices, choices_to_filter
 from tests.workbooks import LONG_HEADER
 from tests.workbooks import csv_bytes as upload_csv
@@ -74,7 +74,7 @@ SMALL_COUNTS = [
 class Served:
     url: str
     db: Path
-    expected: dict[str, Extract]  # what etl.extract gives for ISSUE and PUBLISHED
+    expected: dict[str, Extract]  # what etl.outputs.extract gives for ISSUE and PUBLISHED
 
 
 def label(code: str) -> str:
@@ -206,7 +206,9 @@ def test_officer_downloads_the_issue_example_as_csv_and_excel(page, request, ser
     assert list(rows["period"]) == [f"{p:%Y-%m}" for p in want["period"]]
     assert list(rows["breakdown"]) == list(want["breakdown"])
     assert [float(v) for v in rows["value"]] == list(want["value"].astype(float))
-    assert content == csv_bytes(expected, CAT), "the download differs from etl.extract's CSV"
+    assert content == csv_bytes(expected, CAT), (
+        "the download differs from etl.outputs.extract's CSV"
+    )
 
     name, content = download(page, "extract_download_xlsx")
     assert name == ISSUE_FILE.replace(".csv", ".xlsx")
@@ -259,7 +261,9 @@ def test_published_extract_suppresses_small_counts(page, request, served) -> Non
     assert by_cell[("2016-06", "50 to 100 miles")] == "c"  # secondary suppression
     assert by_cell[("2016-07", "Over 100 miles")] == "0"  # zero is a figure, never a symbol
     assert (rows["value"] == "c").sum() == 2
-    assert content == csv_bytes(expected, CAT), "the download differs from etl.extract's CSV"
+    assert content == csv_bytes(expected, CAT), (
+        "the download differs from etl.outputs.extract's CSV"
+    )
 
 
 def test_filters_that_match_nothing_offer_no_download(page, request, served) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.catalogue import catalogue
+from core.catalogue import catalogue
 
 from .conftest import (
     ROLE_OPTION_LABELS,

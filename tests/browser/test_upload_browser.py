@@ -26,11 +26,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from app.upload_flow import XLSX_MIME
-from etl.catalogue import catalogue
-from etl.queries import current_values, submissions
-from etl.store import Store
-from etl.template import build_template
+from core.catalogue import catalogue
+from etl.outputs.template import build_template
+from etl.store.database import Store
+from etl.store.queries import current_values, submissions
+from ui.upload_flow import XLSX_MIME
 
 from .conftest import (
     NAV_LINKS,

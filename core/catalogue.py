@@ -1,0 +1,247 @@
+"""The indicator catalogue, targets and key events, read from `data/`.
+
+Everything that describes a measure (its name, unit, polarity, targets, the
+breakdowns it may carry) is data, so adding an indicator needs no code change.
+The files are checked when read: a mistake in them is reported by file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from core.periods import PeriodError, parse_period
+from core.settings import DATA_DIR
+
+UNITS = ("percent", "count", "number")
+POLARITIES = ("higher", "lower", "neither")
+BREAKDOWN_KINDS = ("none", "team", "distance_band")
+WHOLE_AUTHORITY = ""  # the breakdown value of a whole-authority figure
+
+
+class CatalogueError(ValueError):
+    """A mistake in one of the catalogue files in `data/`."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str
+    polarity: str
+    family: str
+    breakdown: str
+    decimals: int
+    definition: str
+    why_it_matters: str
+    official_definition: str
+    source: str
+    national_comparator: bool
+    comparator_note: str
+    default_target: float | None = None
+    amber_tolerance: float | None = None
+    reference_line: float | None = None
+    reference_label: str = ""
+    counts_children: bool = False  # published extracts suppress small numbers of children
+    denominator_indicator: str = ""  # the count a percentage is "of", when not stored with it
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "percent"
+
+    @property
+    def better(self) -> str:
+        """'Good performance is' in the words council scorecards use."""
+        return {"higher": "Higher is better", "lower": "Lower is better"}.get(
+            self.polarity, "Neither higher nor lower is better (context)"
+        )
+
+    def format_value(self, value: float | None) -> str:
+        if value is None or value != value:  # NaN
+            return "no figure"
+        text = f"{value:,.{self.decimals}f}"
+        return f"{text}%" if self.is_percent else text
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    title: str
+    order: int
+    url_path: str
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    effective_from: dt.date
+    target: float
+    amber_tolerance: float
+
+
+@dataclass(frozen=True)
+class Event:
+    month: dt.date
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: tuple[Indicator, ...]
+    families: tuple[Family, ...]
+    breakdown_values: dict[str, tuple[str, ...]]
+    breakdown_labels: dict[str, str]
+    targets: tuple[Target, ...]
+    events: tuple[Event, ...]
+    _by_key: dict[str, Indicator] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for ind in self.indicators:
+            self._by_key[_key(ind.code)] = ind
+            self._by_key[_key(ind.name)] = ind
+
+    @property
+    def codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    def get(self, code: str) -> Indicator:
+        return self._by_key[_key(code)]
+
+    def lookup(self, code_or_name: str) -> Indicator | None:
+        """The indicator with this code or exact name (case and spacing ignored)."""
+        return self._by_key.get(_key(code_or_name))
+
+    def in_family(self, family: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.family == family]
+
+    def family(self, key: str) -> Family:
+        return next(f for f in self.families if f.key == key)
+
+    def default_targets(self) -> list[Target]:
+        """Targets from targets.csv, plus an indicator's default for those with no rows."""
+        with_rows = {t.indicator for t in self.targets}
+        defaults = [
+            Target(i.code, dt.date(1900, 1, 1), i.default_target, i.amber_tolerance or 0.0)
+            for i in self.indicators
+            if i.code not in with_rows and i.default_target is not None
+        ]
+        return [*self.targets, *defaults]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_]+", " ", str(text).strip().lower())
+
+
+def _indicator(raw: dict, where: str) -> Indicator:
+    try:
+        ind = Indicator(
+            code=raw["code"],
+            name=raw["name"],
+            unit=raw["unit"],
+            polarity=raw["polarity"],
+            family=raw["family"],
+            breakdown=raw.get("breakdown", "none"),
+            decimals=int(raw.get("decimals", 1)),
+            definition=raw["definition"],
+            why_it_matters=raw.get("why_it_matters", ""),
+            official_definition=raw.get("official_definition", ""),
+            source=raw.get("source", ""),
+            national_comparator=bool(raw.get("national_comparator", False)),
+            comparator_note=raw.get("comparator_note", ""),
+            default_target=raw.get("default_target"),
+            amber_tolerance=raw.get("amber_tolerance"),
+            reference_line=raw.get("reference_line"),
+            reference_label=raw.get("reference_label", ""),
+            counts_children=bool(raw.get("counts_children", False)),
+            denominator_indicator=raw.get("denominator_indicator", ""),
+        )
+    except KeyError as missing:
+        raise CatalogueError(f"{where}: missing field {missing}") from None
+    for name, allowed in (
+        ("unit", UNITS),
+        ("polarity", POLARITIES),
+        ("breakdown", BREAKDOWN_KINDS),
+    ):
+        if getattr(ind, name) not in allowed:
+            raise CatalogueError(f"{where} ({ind.code}): {name} must be one of {allowed}")
+    return ind
+
+
+def _data_rows(path: Path) -> list[tuple[int, dict]]:
+    """Rows of a CSV in `data/`, with their line numbers; '#' lines are comments."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        numbered = [(n, line) for n, line in enumerate(fh, start=1) if not line.startswith("#")]
+    reader = csv.DictReader(line for _, line in numbered)
+    return [(numbered[i + 1][0], row) for i, row in enumerate(reader)]
+
+
+def _month(text: str, where: str) -> dt.date:
+    try:
+        return parse_period(text)
+    except PeriodError as err:
+        raise CatalogueError(f"{where}: month '{text}' {err}") from None
+
+
+def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
+    """Read and check indicators.toml, targets.csv and events.csv."""
+    path = data_dir / "indicators.toml"
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    indicators = tuple(
+        _indicator(item, f"{path.name} indicator {n}")
+        for n, item in enumerate(raw.get("indicator", []), start=1)
+    )
+    families = tuple(
+        sorted(
+            (
+                Family(key, f["title"], int(f["order"]), f.get("url_path", key))
+                for key, f in raw.get("families", {}).items()
+            ),
+            key=lambda f: f.order,
+        )
+    )
+    family_keys = {f.key for f in families}
+    codes = [i.code for i in indicators]
+    if len(set(codes)) != len(codes):
+        raise CatalogueError(f"{path.name}: an indicator code is used twice")
+    for ind in indicators:
+        if ind.family not in family_keys:
+            raise CatalogueError(f"{path.name} ({ind.code}): unknown family '{ind.family}'")
+    breakdowns = raw.get("breakdowns", {})
+    targets = []
+    for line, row in _data_rows(data_dir / "targets.csv"):
+        where = f"targets.csv line {line}"
+        if row["indicator"] not in codes:
+            raise CatalogueError(f"{where}: unknown indicator '{row['indicator']}'")
+        targets.append(
+            Target(
+                row["indicator"],
+                _month(row["effective_from"], where),
+                float(row["target"]),
+                float(row["amber_tolerance"] or 0),
+            )
+        )
+    events = tuple(
+        Event(_month(row["month"], f"events.csv line {line}"), row["label"], row["description"])
+        for line, row in _data_rows(data_dir / "events.csv")
+    )
+    return Catalogue(
+        indicators=indicators,
+        families=families,
+        breakdown_values={k: tuple(v.get("values", [])) for k, v in breakdowns.items()},
+        breakdown_labels={k: v.get("label", k) for k, v in breakdowns.items()},
+        targets=tuple(targets),
+        events=events,
+    )
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The project's catalogue, read once per process."""
+    return load_catalogue()

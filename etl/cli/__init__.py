@@ -1,0 +1,1 @@
+"""`python -m etl`: the command line, also the contract for automation."""

@@ -1,0 +1,88 @@
+"""`python -m etl benchmarks ...`: import the DfE's published files as benchmarks.
+
+    python -m etl benchmarks load [--db DB] [--user NAME] [--model NAME] FILE...
+    python -m etl benchmarks list [--db DB]
+
+One summary line per file on stdout; a file that cannot be imported gets one sentence on stderr
+and a non-zero exit status, and nothing from it is stored. The database is opened, used and
+closed again, so the dashboard can open it as soon as the command ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from etl.ingest.problems import FileRefused
+from etl.store.benchmark_releases import load_file, releases
+from etl.store.database import Store
+
+EXIT_INVALID = 1
+EXIT_BUSY = 3
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load each file in turn; a bad file does not stop the others."""
+    status = 0
+    with Store(args.db).connect() as con:
+        for name in args.files:
+            path = Path(name)
+            try:
+                if not path.is_file():
+                    raise FileRefused(f"'{name}' does not exist or is not a file.")
+                print(load_file(con, path, user=args.user, model=args.model).summary())
+            except (FileRefused, ValueError) as err:
+                print(f"{path.name}: refused, nothing was loaded: {err}", file=sys.stderr)
+                status = EXIT_INVALID
+    return status
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """The releases loaded so far, newest first."""
+    with Store(args.db).connect() as con:
+        frame = releases(con).drop(columns=["sha256"])
+    if frame.empty:
+        print("No benchmark files loaded yet.")
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
+    """Add `benchmarks load` and `benchmarks list` to the `python -m etl` parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    bench = subparsers.add_parser("benchmarks", help="import DfE published data as benchmarks")
+    sub = bench.add_subparsers(dest="benchmarks_command", required=True)
+
+    load = sub.add_parser(
+        "load",
+        parents=[common],
+        help="import DfE tidy, LAIT, SFR or neighbour-model CSVs, or a comparators file",
+    )
+    load.add_argument("--user", help="who is loading, for the history (default: login name)")
+    load.add_argument(
+        "--model", help="name for a statistical-neighbour model (default: year in file name)"
+    )
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.set_defaults(func=cmd_load)
+
+    lst = sub.add_parser("list", parents=[common], help="list loaded benchmark releases")
+    lst.set_defaults(func=cmd_list)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks commands on their own (`python -m etl.cli.benchmarks benchmarks ...`)."""
+    parser = argparse.ArgumentParser(prog="python -m etl")
+    add_subcommand(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""`python -m etl`: the command line, also the contract for automation.
+
+Exit status 0 means done; anything else means nothing was changed, with the
+reasons on stderr in the same words the upload page uses. No tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from core.periods import PeriodError, parse_period
+from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
+from etl.ingest.load import AlreadyLoaded, NotRolledBack, load_path, rollback
+from etl.ingest.problems import FileRefused, Invalid
+from etl.outputs.extract import (
+    ExtractFilter,
+    FilterError,
+    NothingMatches,
+    build_filter,
+    describe,
+    produce,
+)
+from etl.outputs.template import cmd_template
+from etl.store.database import Store, StoreBusy
+from etl.store.queries import submissions
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 3
+
+# Subcommands that live with their own part of the ETL: functions taking the subparsers.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [add_benchmarks_subcommand]
+
+
+def _user(args: argparse.Namespace) -> str:
+    return args.user or getpass.getuser()
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            if not path.is_file():
+                raise FileRefused(f"'{name}' does not exist or is not a file.")
+            print(load_path(store, path, _user(args)).summary())
+        except AlreadyLoaded as err:
+            print(f"{path.name}: {err}")
+        except FileRefused as err:
+            print(f"{path.name}: refused: {err}", file=sys.stderr)
+            status = EXIT_INVALID
+        except Invalid as err:
+            print(
+                f"{path.name}: refused, nothing was loaded. {len(err.problems)} problem(s):",
+                file=sys.stderr,
+            )
+            for problem in err.problems:
+                print(f"  - {problem.describe()}", file=sys.stderr)
+            status = EXIT_INVALID
+    return status
+
+
+def _month(text: str | None) -> object:
+    return parse_period(text) if text else None
+
+
+def _listed(values: Sequence[str] | None) -> list[str]:
+    """Repeated options, each of which may also be a comma-separated list."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def extract_filter_from_args(args: argparse.Namespace) -> ExtractFilter:
+    """The command line's half of the page/command-line twin: the same ExtractFilter."""
+    return build_filter(
+        indicators=_listed(args.indicator),
+        families=_listed(args.family),
+        first=_month(args.from_),
+        last=_month(args.to),
+        financial_years=_listed(args.financial_year),
+        breakdowns=args.breakdown or (),
+        published=args.published,
+    )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        flt = extract_filter_from_args(args)
+        download = produce(
+            existing_store(args.db), flt, args.format, _user(args), via="command line"
+        )
+    except FilterError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
+    except NothingMatches as err:
+        words = "; ".join(f"{k}: {v}" for k, v in describe(flt).items())
+        print(f"{err} ({words})", file=sys.stderr)
+        return EXIT_INVALID
+    target = Path(args.output) if args.output else None
+    if target is None and args.format == "csv":
+        sys.stdout.write(download.content.decode("utf-8-sig"))
+        return 0
+    if target is None or target.is_dir():
+        target = (target or Path.cwd()) / download.file_name
+    target.write_bytes(download.content)
+    print(f"{download.rows} rows written to {target}")
+    return 0
+
+
+def cmd_submissions(args: argparse.Namespace) -> int:
+    frame = submissions(existing_store(args.db)).drop(columns=["sha256"])
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif frame.empty:
+        print("No submissions yet.")
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    try:
+        plan = rollback(existing_store(args.db), args.id, _user(args))
+    except NotRolledBack as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"Submission {args.id} rolled back: {len(plan)} figure(s) restored to their "
+        "previous values (or to no figure where it was the first)."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    common.add_argument("--user", help="who is acting, for the history (default: login name)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", parents=[common], help="validate and load spreadsheets")
+    load.add_argument("files", nargs="+", metavar="FILE")
+    load.set_defaults(func=cmd_load)
+
+    extract = sub.add_parser(
+        "extract",
+        parents=[common],
+        help="write current figures (the twin of the Download figures page)",
+        description="Write current figures as CSV or Excel. Filters combine: an indicator "
+        "must be listed or in a listed family, a month within --from/--to and any "
+        "--financial-year, a breakdown among those given. No filter means everything.",
+    )
+    extract.add_argument("--indicator", action="append", metavar="CODE", help="repeatable")
+    extract.add_argument("--family", action="append", metavar="KEY", help="e.g. placements")
+    extract.add_argument("--from", dest="from_", metavar="YYYY-MM")
+    extract.add_argument("--to", metavar="YYYY-MM")
+    extract.add_argument("--financial-year", action="append", metavar="2015/16")
+    extract.add_argument(
+        "--breakdown",
+        action="append",
+        metavar="WHICH",
+        help="'whole authority', 'teams', 'distance bands', or a team or band name; repeatable",
+    )
+    extract.add_argument(
+        "--published",
+        action="store_true",
+        help="for anything leaving the council: suppress small numbers of children, "
+        "drop submission and user columns",
+    )
+    extract.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    extract.add_argument(
+        "--output", metavar="PATH", help="file or folder (default: CSV to stdout, Excel to ./NAME)"
+    )
+    extract.set_defaults(func=cmd_extract)
+
+    subs = sub.add_parser("submissions", parents=[common], help="list submissions, id first")
+    subs.add_argument("--format", choices=["table", "csv"], default="table")
+    subs.set_defaults(func=cmd_submissions)
+
+    back = sub.add_parser("rollback", parents=[common], help="withdraw a submission")
+    back.add_argument("id", type=int)
+    back.set_defaults(func=cmd_rollback)
+
+    template = sub.add_parser("template", help="write the upload template for directors")
+    template.add_argument("--output", required=True, metavar="PATH", help="the .xlsx to write")
+    template.set_defaults(func=cmd_template)
+    for extend in EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+class NoDatabase(Exception):
+    """A command that reads figures was pointed at a database that does not exist."""
+
+
+def existing_store(db: str | None) -> Store:
+    """The store for a command that only reads (or rolls back): never create one by mistake.
+
+    A mistyped --db would otherwise make a new empty database and report "no figures".
+    """
+    store = Store(db)
+    if not store.path.exists():
+        raise NoDatabase(
+            f"There is no database at {store.path}. Check --db (or CYPS_DB), or load figures "
+            "first with: python -m etl load FILE.xlsx"
+        )
+    return store
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NoDatabase as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as err:  # a file that cannot be read or written: say which, and why
+        where = f" {err.filename}" if err.filename else ""
+        print(f"Could not use{where}: {err.strerror or err}.", file=sys.stderr)
+        return EXIT_INVALID
+    except StoreBusy as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BUSY
+    except PeriodError as err:
+        print(f"That month {err}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,67 @@
+"""Load the bundled illustrative sample into an empty database, and tell when it is shown.
+
+Sample submissions are recorded under a submitter name that says what they are,
+so every page can show the "illustrative data" banner while any sample figure
+is current, and stop showing it once real figures replace them all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from core.settings import DATA_DIR, SAMPLE_DIR
+from etl.ingest.load import AlreadyLoaded, commit, prepare
+from etl.sample.generate import SAMPLE_FILES
+from etl.store.benchmark_releases import load_file as load_benchmark_file
+from etl.store.database import Store
+
+SAMPLE_SUBMITTER = "Sample data loader (illustrative figures)"
+
+
+def is_empty(store: Store) -> bool:
+    return store.query("SELECT count(*) AS n FROM submissions")["n"].iloc[0] == 0
+
+
+def load_sample(store: Store) -> int:
+    """Load every sample file in order; returns how many submissions were made."""
+    made = 0
+    for name in SAMPLE_FILES:
+        path = SAMPLE_DIR / name
+        try:
+            result = commit(store, prepare(name, path.read_bytes()), SAMPLE_SUBMITTER)
+        except AlreadyLoaded:
+            continue
+        made += result.submission_id is not None
+    return made
+
+
+def load_bundled_benchmarks(store: Store) -> int:
+    """Load the published DfE files listed in data/benchmarks/bundled.toml; returns how many."""
+    with open(DATA_DIR / "benchmarks" / "bundled.toml", "rb") as fh:
+        names = tomllib.load(fh)["files"]
+    with store.connect() as con:
+        for name in names:
+            load_benchmark_file(con, DATA_DIR / "dfe" / name, user=SAMPLE_SUBMITTER)
+    return len(names)
+
+
+def load_sample_if_empty(store: Store) -> bool:
+    """Fill an empty database with the illustrative sample and the bundled DfE benchmarks."""
+    if store.path.exists() and not is_empty(store):
+        return False
+    made = load_sample(store)
+    if store.query("SELECT count(*) AS n FROM benchmark_releases")["n"].iloc[0] == 0:
+        load_bundled_benchmarks(store)
+    return made > 0
+
+
+def showing_sample(store: Store) -> bool:
+    """True while any current figure came from the illustrative sample."""
+    if not store.path.exists():
+        return False
+    return bool(
+        store.query(
+            "SELECT count(*) AS n FROM current_observations WHERE submitted_by = ?",
+            [SAMPLE_SUBMITTER],
+        )["n"].iloc[0]
+    )

@@ -1,0 +1,353 @@
+"""The monthly committee report: one self-contained HTML document for a chosen month.
+
+What the select commission reads before its meeting: a cover, a summary table of every
+indicator (value, target, RAG, direction of travel, the two SPC icons), the latest published
+national figures, then one section per family with each indicator's chart, its summary
+sentence, the SPC reading and the directors' commentary for that month, and the notes and
+sources at the end.
+
+It is built from the same functions as the pages (`analysis.scorecard.build_scorecard` and
+`display_table`, `analysis.summary.summary_sentence`, `analysis.spc_view.indicator_spc`, the
+comparator reads in `etl.benchmarks.queries`), given the same queries' frames, so the report and
+the dashboard cannot disagree; a test holds the summary table to the scorecard's figures.
+
+Format decision (measured on the sample, March 2017):
+charts are inline SVG drawn by `presentation.report.svg`, not Plotly. Plotly's static export needs
+Kaleido, which is not installed; embedding plotly.js instead made one chart's HTML 4.8 MB and
+needs JavaScript to run before printing, which mail filters and locked-down council laptops
+often block. The SVG report is about 0.2 MB, opens and prints with no script, font, stylesheet
+or image fetched from anywhere, and its charts stay sharp at any print resolution.
+
+No Streamlit here: the page calls `build_report_html` (and `presentation.report.pdf` for a PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+
+from analysis.scorecard import (
+    benchmark_table,
+    build_scorecard,
+    display_table,
+    headline_breakdown,
+    latest_month,
+)
+from analysis.spc import load_change_points
+from analysis.spc_view import PLAIN_ENGLISH, headline_series, icon_text, indicator_spc
+from analysis.summary import summary_sentence
+from core.catalogue import Catalogue, Indicator, catalogue
+from core.periods import add_months, long_label
+from core.settings import settings
+from etl.benchmarks import queries as benchmark_queries
+from etl.benchmarks.queries import comparator_note
+from etl.sample.bundled import showing_sample
+from etl.store import queries
+from etl.store.database import Store
+from presentation.charts.indicator import ReferenceLine, comparator_caption
+from presentation.report.style import CSS
+from presentation.report.svg import line_chart_svg
+
+CHART_MONTHS = 36  # three years: enough to see a trend and the same month in earlier years
+SUMMARY_COLUMNS = [
+    "Indicator",
+    "Better if",
+    "Latest",
+    "Target",
+    "Status",
+    "On last month",
+    "On a year ago",
+    "Variation (SPC)",
+    "Assurance (SPC)",
+]
+BENCHMARK_COLUMNS = [
+    "Indicator",
+    "Published year",
+    "Comparison",
+    "This council",
+    "England",
+    "Neighbours (mean)",
+    "Quartile band",
+]
+ILLUSTRATIVE = (
+    "Illustrative sample data. The figures in this report are synthetic, shaped on public facts "
+    "about one council's children's services in 2014 to 2017. They are not real figures and "
+    "must not be quoted."
+)
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the report reads, read once, so every section sees the same figures."""
+
+    values: pd.DataFrame
+    targets: pd.DataFrame
+    benchmarks: pd.DataFrame
+    comparators: dict[str, pd.DataFrame]
+    sample: bool
+    last_updated: dt.datetime | None
+    change_points: dict[str, list[dt.date]]
+
+
+def read_inputs(store: Store, cat: Catalogue) -> ReportInputs:
+    """The frames the pages read, from the same queries."""
+    return ReportInputs(
+        values=queries.current_values(store),
+        targets=queries.targets(store),
+        benchmarks=benchmark_queries.latest_benchmarks(store),
+        comparators={
+            i.code: benchmark_queries.comparator_lines(store, i.code) for i in cat.indicators
+        },
+        sample=showing_sample(store),
+        last_updated=queries.last_updated(store),
+        change_points=load_change_points(),
+    )
+
+
+def council_name() -> str:
+    return settings().get("council", {}).get("name", "the council")
+
+
+def report_scorecard(inputs: ReportInputs, cat: Catalogue, as_at: dt.date) -> pd.DataFrame:
+    """The scorecard exactly as the Overview builds it (same function, same inputs)."""
+    return build_scorecard(inputs.values, inputs.targets, cat, as_at, inputs.change_points)
+
+
+def _table(frame: pd.DataFrame, columns: list[str], caption: str, css: str = "") -> str:
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        record = dict(zip(frame.columns, row, strict=True))
+        cells = []
+        for n, column in enumerate(columns):
+            text = escape(str(record.get(column, "")))
+            if n == 0:
+                cells.append(f'<th scope="row">{text}</th>')
+            elif column == "Status":
+                cells.append(f'<td class="rag rag-{_rag_class(text)}">{text}</td>')
+            else:
+                cells.append(f"<td>{text}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table class="{css}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _rag_class(text: str) -> str:
+    return {"✔": "green", "▲": "amber", "✖": "red"}.get(text[:1], "none")
+
+
+def _cover(
+    cat: Catalogue, inputs: ReportInputs, as_at: dt.date | None, produced: dt.datetime
+) -> str:
+    month = long_label(as_at) if as_at else "no month (there are no figures yet)"
+    updated = (
+        f"Figures last updated {inputs.last_updated:%d %B %Y at %H:%M}."
+        if inputs.last_updated
+        else "No figures have been loaded yet."
+    )
+    banner = f'<p class="banner"><strong>{ILLUSTRATIVE}</strong></p>' if inputs.sample else ""
+    contents = "".join(
+        f'<li><a href="#family-{f.key}">{escape(f.title)}</a></li>' for f in cat.families
+    )
+    return (
+        '<section class="cover" id="cover">'
+        f'<p class="council">{escape(council_name())}</p>'
+        "<h1>Children and Young People's Services: performance report</h1>"
+        f'<p class="month">Figures as at {escape(month)}</p>'
+        f"<p>For the select commission. Produced {produced:%d %B %Y at %H:%M}. "
+        f"{escape(updated)}</p>"
+        f"{banner}"
+        '<h2 class="contents-title">Contents</h2><ol class="contents">'
+        '<li><a href="#summary">Summary of every indicator</a></li>'
+        f'{contents}<li><a href="#notes">Notes and sources</a></li></ol>'
+        f"{_key()}</section>"
+    )
+
+
+def _key() -> str:
+    return (
+        '<h2 class="contents-title">How to read the symbols</h2><ul class="key">'
+        "<li><strong>Status</strong>: ✔ on target, ▲ near target (within the amber tolerance), "
+        "✖ off target, – no target.</li>"
+        "<li><strong>Direction</strong>: ↑ better, ↓ worse, → no change; for a measure where "
+        "neither is better, ↗ up and ↘ down.</li>"
+        "<li><strong>Variation (SPC)</strong>: ~ common cause (noise); ↑ better or ↓ better, "
+        "special cause improvement; ↑ worse or ↓ worse, special cause concern.</li>"
+        "<li><strong>Assurance (SPC)</strong>: P the target is met reliably, F it will be "
+        "missed reliably unless something changes, ? hit and miss, – no target.</li></ul>"
+    )
+
+
+def _summary(cat: Catalogue, card: pd.DataFrame, inputs: ReportInputs, as_at: dt.date) -> str:
+    table = display_table(card, cat)
+    parts = ['<section class="summary" id="summary"><h2>Summary of every indicator</h2>']
+    parts.append(
+        f"<p>Every indicator for {escape(long_label(as_at))}: the figure, its target, whether it "
+        "is on target, which way it moved, and what statistical process control (SPC) says.</p>"
+    )
+    for family in cat.families:
+        codes = [i.code for i in cat.in_family(family.key)]
+        rows = table[table["code"].isin(codes)]
+        if not rows.empty:
+            parts.append(_table(rows, SUMMARY_COLUMNS, family.title, "summary-table"))
+    national = benchmark_table(inputs.benchmarks, cat)
+    compared = national[national["Published year"] != ""]
+    if not compared.empty:
+        parts.append("<h3>How we compare: the latest published national figures</h3>")
+        parts.append(
+            "<p>The DfE publishes one figure a year, so these describe the year shown, not "
+            "the month of this report. Neighbours are the mean of the council's ten "
+            "statistical neighbours with a figure; quartile band A is the best quarter of "
+            "councils in England.</p>"
+        )
+        parts.append(_table(compared, BENCHMARK_COLUMNS, "Latest DfE figures", "bench-table"))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _indicator(
+    indicator: Indicator, cat: Catalogue, inputs: ReportInputs, card_row: pd.Series, as_at: dt.date
+) -> str:
+    part = headline_breakdown(indicator, cat)
+    series = headline_series(inputs.values, indicator.code, part, as_at)
+    label = f"{indicator.name} ({part.lower()})" if part else None
+    sentence = summary_sentence(indicator, series, inputs.targets, as_at, label)
+    first = add_months(as_at, -(CHART_MONTHS - 1))
+    if not series.empty:
+        first = max(first, min(series["period"]))
+    lines = inputs.comparators.get(indicator.code)
+    title = indicator.name + (f", {part.lower()}" if part else "")
+    parts = [f'<article class="indicator" id="ind-{indicator.code}"><h3>{escape(title)}</h3>']
+    if series.empty:
+        parts.append(f"<p><strong>{escape(sentence)}</strong></p>")
+    else:
+        reference = (
+            [ReferenceLine(indicator.reference_line, indicator.reference_label)]
+            if indicator.reference_line is not None
+            else []
+        )
+        parts.append(
+            f'<p class="subtitle">{escape(council_name())}, monthly, {long_label(first)} to '
+            f"{long_label(as_at)}</p>"
+        )
+        parts.append(
+            line_chart_svg(
+                indicator,
+                series,
+                inputs.targets,
+                first,
+                as_at,
+                title=f"{title}, {long_label(first)} to {long_label(as_at)}",
+                description=sentence,
+                comparators=lines,
+                reference_lines=reference,
+            )
+        )
+        parts.append(f"<p><strong>{escape(sentence)}</strong></p>")
+        spc = indicator_spc(indicator, series, inputs.targets, as_at, inputs.change_points)
+        parts.append(
+            f'<p class="spc"><strong>SPC, {escape(long_label(as_at))}:</strong> '
+            f"{escape(icon_text(spc.variation))}. "
+            f"<strong>Assurance:</strong> {escape(icon_text(spc.assurance))}.</p>"
+        )
+    caption = comparator_caption(lines, first, as_at) if lines is not None else ""
+    parts.append(f'<p class="note">{escape(caption or comparator_note(indicator))}</p>')
+    commentary = str(card_row["commentary"] or "").strip()
+    parts.append(
+        f'<div class="commentary"><h4>Directors\' commentary, {escape(long_label(as_at))}</h4>'
+        + (
+            f"<p>{escape(commentary)}</p>"
+            if commentary
+            else f"<p>No commentary was given for {escape(long_label(as_at))}.</p>"
+        )
+        + "</div></article>"
+    )
+    return "".join(parts)
+
+
+def _families(cat: Catalogue, card: pd.DataFrame, inputs: ReportInputs, as_at: dt.date) -> str:
+    rows = card.set_index("code")
+    parts = []
+    for family in cat.families:
+        parts.append(f'<section class="family" id="family-{family.key}"><h2>{family.title}</h2>')
+        for indicator in cat.in_family(family.key):
+            parts.append(_indicator(indicator, cat, inputs, rows.loc[indicator.code], as_at))
+        parts.append("</section>")
+    return "".join(parts)
+
+
+def _notes(cat: Catalogue) -> str:
+    contact = settings()["contact"]
+    items = "".join(
+        f"<dt>{escape(i.name)}</dt><dd>{escape(i.definition)} <em>Better if:</em> "
+        f"{escape(i.better.lower())}. <em>Source:</em> {escape(i.source)}. "
+        f"<em>National comparison:</em> {escape(comparator_note(i))}</dd>"
+        for i in cat.indicators
+    )
+    return (
+        '<section class="notes" id="notes"><h2>Notes and sources</h2>'
+        f"<h3>Statistical process control</h3><p>{escape(PLAIN_ENGLISH)}</p>"
+        "<h3>Targets and status</h3><p>Targets and amber tolerances are set by financial year. "
+        "A figure is on target when it meets the target, near target when it is worse but "
+        "within the amber tolerance, and off target otherwise.</p>"
+        f"<h3>The indicators</h3><dl>{items}</dl>"
+        f"<p>Questions about these figures: {escape(contact['team'])}, "
+        f"{escape(contact['email'])}.</p></section>"
+    )
+
+
+def _document(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>"
+    )
+
+
+def build_report_html(
+    store: Store,
+    as_at: dt.date | None = None,
+    *,
+    produced: dt.datetime | None = None,
+    cat: Catalogue | None = None,
+) -> str:
+    """The committee report for `as_at` (default: the latest month with figures), as HTML.
+
+    A month with no figures still makes a report: every row says "No figure this month" and
+    each section says so, so a missing month is visible rather than silently skipped. An empty
+    database makes a cover that says there are no figures yet.
+    """
+    cat = cat or catalogue()
+    produced = produced or dt.datetime.now()
+    inputs = read_inputs(store, cat)
+    as_at = as_at or latest_month(inputs.values)
+    council = council_name()
+    month = long_label(as_at) if as_at else "no figures"
+    title = f"{council}: children's services performance, {month}"
+    cover = _cover(cat, inputs, as_at, produced)
+    if as_at is None:
+        empty = (
+            '<section class="summary" id="summary"><h2>No figures yet</h2><p>There are no '
+            "figures in the database yet, so there is nothing to report. A director can load "
+            "the month's spreadsheet on the Upload figures page.</p></section>"
+        )
+        return _document(title, cover + empty + _notes(cat))
+    card = report_scorecard(inputs, cat, as_at)
+    return _document(
+        title,
+        cover
+        + _summary(cat, card, inputs, as_at)
+        + _families(cat, card, inputs, as_at)
+        + _notes(cat),
+    )
+
+
+def report_filename(as_at: dt.date | None, extension: str) -> str:
+    """A file name that sorts by month: cyps-committee-report-2017-03.html."""
+    stamp = f"{as_at:%Y-%m}" if as_at else "no-figures"
+    return f"cyps-committee-report-{stamp}.{extension}"

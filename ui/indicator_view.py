@@ -1,0 +1,375 @@
+"""The Streamlit block for one indicator: chart, summary sentence, about panel, data table.
+
+Every family page is made of these blocks, so an indicator added to the
+catalogue gets the same treatment everywhere. The order on screen follows what a
+councillor needs: the chart, one sentence saying what it shows, the key events
+marked on it, then "About this indicator" and the figures as a table (the
+accessible alternative to the chart, open by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.rag import RAG_ICONS, RAG_WORDS, rag, with_targets
+from analysis.scorecard import build_scorecard, headline_breakdown
+from analysis.spc import load_change_points
+from analysis.spc_view import (
+    PLAIN_ENGLISH,
+    SpcResult,
+    headline_series,
+    icon_text,
+    indicator_spc,
+    too_few_message,
+)
+from analysis.summary import format_target, summary_sentence
+from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator, catalogue
+from core.periods import (
+    financial_year_label,
+    financial_year_start,
+    long_label,
+    parse_financial_year,
+)
+from core.settings import settings
+from etl.benchmarks import queries as benchmark_queries
+from etl.store.database import Store
+from presentation.charts import indicator as charts
+from presentation.charts.spc import spc_chart
+from ui import cached as data
+
+RAG_VIEW = "Red-amber-green view"
+SPC_VIEW = "Statistical process control view"
+VIEWS = (RAG_VIEW, SPC_VIEW)
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def council_name() -> str:
+    """The council's name for chart titles (settings.toml [council] name)."""
+    return settings().get("council", {}).get("name", "the council")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
+    """The scorecard for a month, built once per data version (the build is pure)."""
+    values = data.current_values(path, data_version)
+    return build_scorecard(
+        values, data.targets(path, data_version), catalogue(), as_at, load_change_points()
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
+    """The published annual comparator lines for an indicator (empty for a local measure)."""
+    return benchmark_queries.comparator_lines(Store(path), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def latest_benchmarks(path: str, data_version: str) -> pd.DataFrame:
+    """The latest published England, neighbour and quartile figures, for the scorecard."""
+    return benchmark_queries.latest_benchmarks(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcResult:
+    """An indicator's XmR chart and icons up to a month (computed on all earlier months)."""
+    cat = catalogue()
+    indicator = cat.get(code)
+    series = headline_series(
+        data.current_values(path, data_version), code, headline_breakdown(indicator, cat)
+    )
+    return indicator_spc(
+        indicator, series, data.targets(path, data_version), as_at, load_change_points()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def spc_figure(path: str, data_version: str, code: str, first: dt.date, last: dt.date) -> go.Figure:
+    """The SPC chart, kept as an object like `indicator_figures` (shared: never modify it)."""
+    cat = catalogue()
+    result = spc_result(path, data_version, code, last)
+    return spc_chart(
+        cat.get(code),
+        result.frame,
+        data.targets(path, data_version),
+        cat.events,
+        council=council_name(),
+        first=first,
+        last=last,
+    )
+
+
+def financial_years(periods: pd.Series) -> list[str]:
+    """The financial years (`2015/16`) that the months in `periods` fall in, oldest first."""
+    starts = sorted({financial_year_start(p) for p in periods})
+    return [financial_year_label(s) for s in starts]
+
+
+def period_picker(periods: pd.Series, key: str) -> tuple[dt.date, dt.date]:
+    """A choice of financial years (April to March) to show; returns first and last month.
+
+    With data in one financial year only there is nothing to choose, so no widget.
+    """
+    first, last = min(periods), max(periods)
+    years = financial_years(periods)
+    if len(years) < 2:
+        return first, last
+    chosen = st.select_slider(
+        "Financial years shown (April to March)",
+        options=years,
+        value=(years[0], years[-1]),
+        key=key,
+        help="Drag either end to narrow the charts and tables to some financial years.",
+    )
+    start = max(first, parse_financial_year(chosen[0])[0])
+    end = min(last, parse_financial_year(chosen[1])[1])
+    return start, end
+
+
+def _reference_lines(indicator: Indicator) -> list[charts.ReferenceLine]:
+    if indicator.reference_line is None:
+        return []
+    return [charts.ReferenceLine(indicator.reference_line, indicator.reference_label)]
+
+
+def _whole(values: pd.DataFrame, indicator: Indicator, part: str) -> pd.DataFrame:
+    rows = values[(values["indicator"] == indicator.code) & (values["breakdown"] == part)]
+    return rows[["period", "value", "commentary"]]
+
+
+def about_markdown(indicator: Indicator) -> str:
+    """The "About this indicator" text, shared by each chart and the About page."""
+    return (
+        f"**What it measures.** {indicator.definition}\n\n"
+        f"**Why it matters.** {indicator.why_it_matters}\n\n"
+        f"**Good performance is:** {indicator.better.lower()}.\n\n"
+        f"**Official definition.** {indicator.official_definition}\n\n"
+        f"**Source.** {indicator.source}\n\n"
+        f"**National comparison.** {indicator.comparator_note}"
+    )
+
+
+def _about(indicator: Indicator) -> None:
+    with st.expander("About this indicator"):
+        st.markdown(about_markdown(indicator))
+
+
+def _figures_table(indicator: Indicator, series: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """The whole-authority figures month by month, with target and status in words."""
+    frame = with_targets(series.assign(indicator=indicator.code), targets)
+    frame = frame.sort_values("period", ascending=False)
+    statuses = [
+        rag(v, t, a, indicator.polarity)
+        for v, t, a in zip(frame["value"], frame["target"], frame["amber_tolerance"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "Month": [long_label(p) for p in frame["period"]],
+            "Financial year": [financial_year_label(p) for p in frame["period"]],
+            "Figure": [indicator.format_value(v) for v in frame["value"]],
+            "Target": [
+                format_target(indicator, t) if pd.notna(t) else "No target" for t in frame["target"]
+            ],
+            "Status": [f"{RAG_ICONS[s]} {RAG_WORDS[s]}" for s in statuses],
+            "Note": frame["commentary"].fillna("").tolist(),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=320)
+
+
+def _breakdown_table(indicator: Indicator, parts: pd.DataFrame, order: list[str]) -> None:
+    wide = parts.pivot(index="period", columns="breakdown", values="value")
+    wide = wide[[c for c in order if c in wide.columns]].sort_index(ascending=False)
+    wide.index = [long_label(p) for p in wide.index]
+    st.dataframe(
+        wide.rename_axis("Month").reset_index(),
+        hide_index=True,
+        width="stretch",
+        height=320,
+        column_config={
+            c: st.column_config.NumberColumn(format=f"%.{indicator.decimals}f")
+            for c in wide.columns
+        },
+    )
+
+
+def _events_caption(cat: Catalogue, first: dt.date, last: dt.date) -> None:
+    shown = [e for e in cat.events if first <= e.month <= last]
+    if shown:
+        st.caption(
+            "Key events marked on the chart: "
+            + "; ".join(
+                f"{long_label(e.month)}, {e.label}: {e.description.rstrip('.')}" for e in shown
+            )
+            + "."
+        )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def indicator_figures(
+    path: str,
+    data_version: str,
+    code: str,
+    first: dt.date,
+    last: dt.date,
+    extra_lines: tuple[charts.ReferenceLine, ...] = (),
+) -> list[go.Figure]:
+    """An indicator's charts (whole authority, then by team if it has teams).
+
+    Building a Plotly figure costs about 100 ms, most of it Plotly's own object
+    machinery, so finished figures are kept per data version and period range and
+    a page revisited, or rerun by a widget, draws from memory. They are held as
+    objects (cache_resource), not pickled: unpickling a figure, or handing
+    st.plotly_chart a dict, rebuilds and revalidates it at the same cost. The
+    figures are shared between sessions, so nothing may modify them.
+    """
+    cat = catalogue()
+    indicator = cat.get(code)
+    council = council_name()
+    lines = _reference_lines(indicator) + list(extra_lines)
+    values = data.current_values(path, data_version)
+    mine = _in_range(values, indicator, first, last)
+    if indicator.breakdown == "distance_band":
+        order = list(cat.breakdown_values.get(indicator.breakdown, ()))
+        fig = charts.stacked_bands_chart(
+            indicator, mine, order, council=council, first=first, last=last, events=cat.events
+        )
+        return [fig]
+    series = _whole(mine, indicator, headline_breakdown(indicator, cat))
+    figures = [
+        charts.indicator_chart(
+            indicator,
+            series,
+            data.targets(path, data_version),
+            cat.events,
+            council=council,
+            first=first,
+            last=last,
+            reference_lines=lines,
+            comparators=comparators(path, data_version, code),
+        )
+    ]
+    parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
+    if indicator.breakdown == "team" and not parts.empty:
+        figures.append(
+            charts.breakdown_lines_chart(
+                indicator,
+                mine,
+                sorted(set(parts["breakdown"])),
+                council=council,
+                first=first,
+                last=last,
+                reference_lines=lines,
+            )
+        )
+    return figures
+
+
+def _spc_block(
+    indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
+) -> None:
+    """The SPC chart, the two icons for the latest month in words, and what SPC means."""
+    result = spc_result(path, data_version, indicator.code, last)
+    st.plotly_chart(
+        spc_figure(path, data_version, indicator.code, first, last),
+        width="stretch",
+        config=CHART_CONFIG,
+        key=f"spc_{indicator.code}",
+    )
+    if not result.enough:
+        st.info(too_few_message(int(result.frame["value"].notna().sum())))
+    else:
+        st.markdown(
+            f"**Variation, {long_label(last)}:** {icon_text(result.variation)}  \n"
+            f"**Assurance against the target:** {icon_text(result.assurance)}"
+        )
+    with st.expander("What is a statistical process control chart?"):
+        st.markdown(PLAIN_ENGLISH)
+
+
+def _comparator_caption(
+    indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
+) -> None:
+    """Say which national figures the chart shows, with years and source, or why there are none."""
+    text = charts.comparator_caption(comparators(path, data_version, indicator.code), first, last)
+    st.caption(text or benchmark_queries.comparator_note(indicator))
+
+
+def _in_range(
+    values: pd.DataFrame, indicator: Indicator, first: dt.date, last: dt.date
+) -> pd.DataFrame:
+    return values[
+        (values["indicator"] == indicator.code)
+        & (values["period"] >= first)
+        & (values["period"] <= last)
+    ]
+
+
+def render_indicator(
+    indicator: Indicator,
+    path: str,
+    data_version: str,
+    first: dt.date,
+    last: dt.date,
+    reference_lines: list[charts.ReferenceLine] | None = None,
+) -> None:
+    """Draw one indicator's block for the months first..last.
+
+    `reference_lines` lets a later page add comparator lines (England, statistical
+    neighbours) without changing this block or the chart builders.
+    """
+    cat = catalogue()
+    values = data.current_values(path, data_version)
+    targets = data.targets(path, data_version)
+    mine = _in_range(values, indicator, first, last)
+    if mine.empty:
+        st.info(f"There are no figures for {indicator.name} in the months chosen.")
+        _about(indicator)
+        return
+    headline = headline_breakdown(indicator, cat)
+    series = _whole(mine, indicator, headline)
+    parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
+    figures = indicator_figures(
+        path, data_version, indicator.code, first, last, tuple(reference_lines or ())
+    )
+
+    view = st.segmented_control(
+        "Chart view",
+        VIEWS,
+        default=RAG_VIEW,
+        key=f"view_{indicator.code}",
+        help="Red-amber-green compares each month with its target. Statistical process "
+        "control asks whether a change is real or the usual month-to-month noise.",
+    )
+    label = f"{indicator.name} ({headline.lower()})" if headline else None
+    if view == SPC_VIEW:
+        _spc_block(indicator, path, data_version, first, last)
+    else:
+        st.plotly_chart(
+            figures[0], width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}"
+        )
+    st.markdown(f"**{summary_sentence(indicator, series, targets, last, label)}**")
+    _comparator_caption(indicator, path, data_version, first, last)
+    _events_caption(cat, first, last)
+    for n, extra in enumerate(figures[1:], start=1):
+        st.plotly_chart(
+            extra, width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}_{n}"
+        )
+    _about(indicator)
+    with st.expander("The figures as a table", expanded=True):
+        if indicator.breakdown == "distance_band":
+            order = list(cat.breakdown_values.get(indicator.breakdown, ()))
+            _breakdown_table(indicator, parts, order)
+        else:
+            if not series.empty:
+                _figures_table(indicator, series, targets)
+            if not parts.empty:
+                st.markdown("**By team**")
+                _breakdown_table(indicator, parts, sorted(set(parts["breakdown"])))
