@@ -12,16 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from core.roles import NotAllowed
-from etl.ingest.load import NotRolledBack
+from etl.ingest.rollback import NotRolledBack
 from etl.store.database import StoreBusy
 from ui import cached as data
 from ui.access import current_user, guard_page
 from ui.furniture import footer, page_header
-from ui.upload_flow import (
-    ChangedSinceShown,
+from ui.upload_flow import ChangedSinceShown, rollback_submission
+from ui.upload_tables import (
     changes_table,
     restore_table,
-    rollback_submission,
     submissions_table,
     target_restore_table,
     targets_set_table,

@@ -26,16 +26,18 @@ from ui.upload_flow import (
     XLSX_MIME,
     UploadCheck,
     affected_families,
-    changed_values,
     check_upload,
     commit_upload,
-    counts_by_indicator,
     just_loaded,
+    sha256_of,
+    template_for,
+)
+from ui.upload_tables import (
+    changed_values,
+    counts_by_indicator,
     problems_frame,
     problems_xlsx,
-    sha256_of,
     target_changes,
-    template_for,
 )
 
 CHECK_KEY = "upload_check"  # the UploadCheck of the file on screen

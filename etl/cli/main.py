@@ -16,8 +16,9 @@ import pandas as pd
 
 from core.periods import PeriodError, parse_period
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
-from etl.ingest.load import AlreadyLoaded, NotRolledBack, load_path, rollback
+from etl.ingest.load import AlreadyLoaded, load_path
 from etl.ingest.problems import FileRefused, Invalid
+from etl.ingest.rollback import NotRolledBack, rollback
 from etl.outputs.extract import (
     ExtractFilter,
     FilterError,

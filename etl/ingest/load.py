@@ -1,8 +1,9 @@
-"""From an uploaded file to stored figures: prepare, preview, commit, roll back.
+"""From an uploaded file to stored figures: prepare, preview, commit.
 
 The command line and the upload page both go through these functions, so the
 same file always gets the same verdict. Nothing is written until `commit`, and
 `commit` writes a whole submission in one transaction or nothing at all.
+The comparison with stored figures is `compare`; withdrawing one is `rollback`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
 from core.settings import UploadLimits
+from etl.ingest.compare import figure_diff, loaded_as, target_diff
 from etl.ingest.filecheck import sniff_kind
 from etl.ingest.layouts import data_sheet, locate
 from etl.ingest.problems import Invalid, Problem
@@ -40,10 +41,6 @@ class AlreadyLoaded(Exception):
 
 class StalePreview(Exception):
     """The figures changed between preview and commit (another submission landed)."""
-
-
-class NotRolledBack(Exception):
-    """A rollback that cannot be done; the message says why."""
 
 
 @dataclass
@@ -157,110 +154,12 @@ def prepare(
     )
 
 
-def _loaded_as(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
-    row = con.execute(
-        "SELECT max(id) FROM submissions WHERE sha256 = ? AND rolled_back_at IS NULL", [sha256]
-    ).fetchall()
-    return row[0][0]
-
-
-def _diff(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame) -> pd.DataFrame:
-    """Compare incoming figures with the current ones.
-
-    A file that leaves out numerator, denominator or commentary (a wide scorecard,
-    say) keeps the stored ones for an unchanged value, so it never silently wipes
-    them; a changed value without them stores none, since the old ones no longer fit.
-    """
-    con.register("incoming", incoming)
-    try:
-        return con.execute(
-            """
-            SELECT n.indicator, n.period, n.breakdown, n.value,
-                   CASE WHEN c.value = n.value AND n.numerator IS NULL AND n.denominator IS NULL
-                        THEN c.numerator ELSE n.numerator END AS numerator,
-                   CASE WHEN c.value = n.value AND n.numerator IS NULL AND n.denominator IS NULL
-                        THEN c.denominator ELSE n.denominator END AS denominator,
-                   coalesce(n.commentary, c.commentary) AS commentary,
-                   n.sheet, n."row",
-                   c.value AS old_value, c.submission_id AS old_submission,
-                   CASE
-                     WHEN c.value IS NULL THEN 'new'
-                     WHEN c.value <> n.value THEN 'changed'
-                     WHEN (n.numerator IS NOT NULL OR n.denominator IS NOT NULL)
-                          AND (n.numerator IS DISTINCT FROM c.numerator
-                               OR n.denominator IS DISTINCT FROM c.denominator)
-                       THEN 'details'
-                     WHEN n.commentary IS NOT NULL AND n.commentary IS DISTINCT FROM c.commentary
-                       THEN 'details'
-                     ELSE 'unchanged'
-                   END AS status
-            FROM incoming n
-            LEFT JOIN current_observations c
-              ON c.indicator = n.indicator AND c.period = n.period AND c.breakdown = n.breakdown
-            ORDER BY n.indicator, n.breakdown, n.period
-            """
-        ).df()
-    finally:
-        con.unregister("incoming")
-
-
-def default_targets(cat: Catalogue) -> pd.DataFrame:
-    """The catalogue's targets (data/targets.csv, then indicator defaults) as a frame."""
-    return pd.DataFrame(
-        [
-            (t.indicator, t.effective_from, t.target, t.amber_tolerance)
-            for t in cat.default_targets()
-        ],
-        columns=TARGET_COLUMNS,
-    )
-
-
-def current_targets(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> pd.DataFrame:
-    """Targets in force: the catalogue's, overridden by any uploaded in a live submission."""
-    defaults = default_targets(cat)
-    uploaded = con.execute(
-        "SELECT indicator, effective_from, target, amber_tolerance, submission_id "
-        "FROM current_target_revisions"
-    ).df()
-    if uploaded.empty:
-        return defaults.assign(submission_id=pd.NA)
-    merged = pd.concat([defaults.assign(submission_id=pd.NA), uploaded], ignore_index=True)
-    merged["effective_from"] = pd.to_datetime(merged["effective_from"]).dt.date
-    return merged.drop_duplicates(["indicator", "effective_from"], keep="last").sort_values(
-        ["indicator", "effective_from"], ignore_index=True
-    )
-
-
-def _target_diff(
-    con: duckdb.DuckDBPyConnection, prepared: Prepared, cat: Catalogue
-) -> pd.DataFrame:
-    incoming = prepared.targets.copy()
-    if incoming.empty:
-        return incoming.assign(old_target=[], status=[])
-    current = current_targets(con, cat).rename(
-        columns={"target": "old_target", "amber_tolerance": "old_tolerance"}
-    )
-    merged = incoming.merge(
-        current[["indicator", "effective_from", "old_target", "old_tolerance"]],
-        on=["indicator", "effective_from"],
-        how="left",
-    )
-    same = (merged["old_target"] == merged["target"]) & (
-        (merged["old_tolerance"] == merged["amber_tolerance"])
-        | (merged["old_tolerance"].isna() & merged["amber_tolerance"].isna())
-    )
-    merged["status"] = "changed"
-    merged.loc[merged["old_target"].isna(), "status"] = "new"
-    merged.loc[same, "status"] = "unchanged"
-    return merged
-
-
 def preview(store: Store, prepared: Prepared, cat: Catalogue | None = None) -> Preview:
     """What committing `prepared` would do, without writing anything."""
     cat = cat or catalogue()
     with store.connect() as con:
-        diff = _diff(con, prepared.observations)
-        target_diff = _target_diff(con, prepared, cat)
+        diff = figure_diff(con, prepared.observations)
+        targets = target_diff(con, prepared, cat)
         history = con.execute(
             "SELECT indicator, breakdown, period, value FROM current_observations "
             "WHERE indicator IN (SELECT DISTINCT indicator FROM diff)"
@@ -268,9 +167,9 @@ def preview(store: Store, prepared: Prepared, cat: Catalogue | None = None) -> P
         return Preview(
             prepared=prepared,
             diff=diff,
-            target_diff=target_diff,
+            target_diff=targets,
             base_version=version(con),
-            already_loaded=_loaded_as(con, prepared.sha256),
+            already_loaded=loaded_as(con, prepared.sha256),
             warnings=preview_warnings(prepared, diff, history, cat),
         )
 
@@ -290,7 +189,7 @@ def commit(
     """
     cat = cat or catalogue()
     with store.writing() as con:
-        already = _loaded_as(con, prepared.sha256)
+        already = loaded_as(con, prepared.sha256)
         if already is not None:
             raise AlreadyLoaded(already, prepared.file_name)
         if expected_version is not None and version(con) != expected_version:
@@ -298,8 +197,8 @@ def commit(
                 "The figures changed after your preview (another submission or a rollback "
                 "landed). Nothing was loaded: check the preview again, then confirm."
             )
-        diff = _diff(con, prepared.observations)
-        targets = _target_diff(con, prepared, cat)
+        diff = figure_diff(con, prepared.observations)
+        targets = target_diff(con, prepared, cat)
         to_store = diff[diff["status"] != "unchanged"]
         new_targets = targets[targets["status"] != "unchanged"] if not targets.empty else targets
         counts = {s: int((diff["status"] == s).sum()) for s in ("new", "changed", "unchanged")}
@@ -364,71 +263,6 @@ def commit(
             role,
         )
         return result
-
-
-def rollback_plan(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
-    """For each figure the submission currently supplies: its value now and after rollback."""
-    return con.execute(
-        """
-        WITH mine AS (
-            SELECT c.indicator, c.period, c.breakdown, c.value AS current_value
-            FROM current_observations c WHERE c.submission_id = ?
-        ), before AS (
-            SELECT indicator, period, breakdown, value AS restored_value
-            FROM active_observations WHERE submission_id <> ?
-            QUALIFY row_number() OVER (
-                PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1
-        )
-        SELECT m.*, b.restored_value FROM mine m
-        LEFT JOIN before b USING (indicator, period, breakdown)
-        ORDER BY indicator, breakdown, period
-        """,
-        [submission_id, submission_id],
-    ).df()
-
-
-def rollback(
-    store: Store,
-    submission_id: int,
-    user: str,
-    role: str | None = None,
-    expected_version: str | None = None,
-) -> pd.DataFrame:
-    """Withdraw a submission's figures and targets; history is kept. Returns what was restored.
-
-    `expected_version` is the store version the confirmation was shown against: if
-    anything landed since, nothing is rolled back, so nobody confirms a stale list.
-    """
-    with store.writing() as con:
-        if expected_version is not None and version(con) != expected_version:
-            raise StalePreview(
-                "The figures changed after the confirmation was shown (another submission or "
-                "rollback landed). Nothing was rolled back: check what will be restored, then "
-                "confirm again."
-            )
-        rows = con.execute(
-            "SELECT rolled_back_at FROM submissions WHERE id = ?", [submission_id]
-        ).fetchall()
-        if not rows:
-            raise NotRolledBack(f"There is no submission {submission_id}.")
-        if rows[0][0] is not None:
-            raise NotRolledBack(
-                f"Submission {submission_id} was already rolled back on {rows[0][0]:%d %B %Y}."
-            )
-        plan = rollback_plan(con, submission_id)
-        con.execute(
-            "UPDATE submissions SET rolled_back_at = ?, rolled_back_by = ? WHERE id = ?",
-            [now(), user, submission_id],
-        )
-        record_event(
-            con,
-            user,
-            "rollback",
-            "done",
-            {"submission": submission_id, "figures_restored": len(plan)},
-            role,
-        )
-        return plan
 
 
 def load_path(store: Store, path: Path, user: str) -> CommitResult:

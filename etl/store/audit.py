@@ -1,7 +1,8 @@
 """The audit log: every sign-in, upload (accepted or refused), commit, rollback and extract.
 
 Commits and rollbacks write their event inside their own transaction (see
-`etl.ingest.load`); everything else calls `log`, which opens its own short write.
+`etl.ingest.load` and `etl.ingest.rollback`); everything else calls `log`, which opens its
+own short write.
 """
 
 from __future__ import annotations

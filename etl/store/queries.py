@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
+from etl.ingest.compare import current_targets, default_targets
 from etl.ingest.layouts import LONG_COLUMNS
-from etl.ingest.load import current_targets, default_targets, rollback_plan
+from etl.ingest.rollback import rollback_plan
 from etl.store.database import Store
 
 VALUE_COLUMNS = [*LONG_COLUMNS, "submission_id", "submitted_at", "submitted_by"]

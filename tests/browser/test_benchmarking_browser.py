@@ -15,17 +15,8 @@ import pytest
 from etl.benchmarks import queries as bq
 from etl.store.database import Store
 
-from .conftest import (
-    assert_no_error,
-    axe_violations,
-    blocking,
-    describe,
-    nav_links,
-    open_app,
-    rerun,
-    screenshot,
-    visit,
-)
+from .accessibility import axe_violations, blocking, describe
+from .harness import assert_no_error, nav_links, open_app, rerun, screenshot, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

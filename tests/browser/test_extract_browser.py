@@ -38,18 +38,17 @@ from pages.extract import YEARS, PageChoices, choices_to_filter
 from tests.workbooks import LONG_HEADER
 from tests.workbooks import csv_bytes as upload_csv
 
-from .conftest import (
-    _require_chromium,
+from .harness import (
     assert_no_error,
     choose_role,
     nav_links,
     open_app,
     rerun,
     screenshot,
-    serve_app,
     visit,
     warm_up,
 )
+from .server import _require_chromium, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

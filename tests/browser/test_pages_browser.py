@@ -11,22 +11,20 @@ import pytest
 
 from core.catalogue import catalogue
 
-from .conftest import (
+from .accessibility import axe_violations, blocking, describe
+from .harness import (
     ROLE_OPTION_LABELS,
     assert_no_error,
-    axe_violations,
-    blocking,
     chart_count,
     choose_role,
     current_role_label,
-    describe,
     error_boxes,
     nav_links,
     open_app,
     screenshot,
-    server_traceback,
     visit,
 )
+from .server import server_traceback
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -13,7 +13,7 @@ from streamlit.runtime.secrets import Secrets
 
 from core.roles import DIRECTOR, MEMBER, OFFICER, NotAllowed, User
 from core.settings import SAMPLE_DIR
-from etl.ingest import load
+from etl.ingest import load, rollback
 from etl.ingest.problems import FileRefused, Invalid
 from etl.store import audit
 from etl.store.database import Store
@@ -113,7 +113,7 @@ def test_a_refused_upload_keeps_at_most_twenty_reasons_and_the_count(store: Stor
 def test_a_rollback_records_who_rolled_back_what(store: Store) -> None:
     name = "cyps-sample-2014-15.xlsx"
     result = _upload(store, DIRECTOR_USER, name, (SAMPLE_DIR / name).read_bytes())
-    load.rollback(store, result.submission_id, "dee@council.gov.uk", DIRECTOR)
+    rollback.rollback(store, result.submission_id, "dee@council.gov.uk", DIRECTOR)
     last = _events(store).iloc[-1]
     assert (last["action"], last["outcome"], last["username"], last["role"]) == (
         "rollback",

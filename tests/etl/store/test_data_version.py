@@ -2,7 +2,7 @@
 
 `Store.data_version()` remembers the version under the database file's stamp
 (`os.stat` of the file and its WAL) and opens DuckDB again only when the stamp
-moves. These tests write through the real paths (etl.ingest.load commit and rollback,
+moves. These tests write through the real paths (etl.ingest commit and rollback,
 the bundled benchmarks load, a WAL checkpoint) against real DuckDB files, with the
 in-process "forget after a write" shortcut switched off, so the stamp alone must
 catch every change, as it must for a write from another process (the command line).
@@ -16,7 +16,8 @@ import time
 import pytest
 
 import etl.store.database
-from etl.ingest.load import commit, prepare, rollback
+from etl.ingest.load import commit, prepare
+from etl.ingest.rollback import rollback
 from etl.store.benchmark_releases import load_bytes
 from etl.store.database import Store, version
 from tests.workbooks import xlsx

@@ -8,15 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.ingest.load import (
-    AlreadyLoaded,
-    NotRolledBack,
-    StalePreview,
-    commit,
-    prepare,
-    preview,
-    rollback,
-)
+from etl.ingest.load import AlreadyLoaded, StalePreview, commit, prepare, preview
+from etl.ingest.rollback import NotRolledBack, rollback
 from etl.store.database import Store, StoreBusy
 from etl.store.queries import current_values, submission_changes, submissions
 from tests.workbooks import xlsx

@@ -1,0 +1,82 @@
+"""Withdrawing a submission: what it would restore, and the rollback itself.
+
+Nothing is deleted: a rolled-back submission is marked withdrawn, and the
+figures it had replaced become current again.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.ingest.load import StalePreview
+from etl.store.database import Store, now, record_event, version
+
+
+class NotRolledBack(Exception):
+    """A rollback that cannot be done; the message says why."""
+
+
+def rollback_plan(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    """For each figure the submission currently supplies: its value now and after rollback."""
+    return con.execute(
+        """
+        WITH mine AS (
+            SELECT c.indicator, c.period, c.breakdown, c.value AS current_value
+            FROM current_observations c WHERE c.submission_id = ?
+        ), before AS (
+            SELECT indicator, period, breakdown, value AS restored_value
+            FROM active_observations WHERE submission_id <> ?
+            QUALIFY row_number() OVER (
+                PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1
+        )
+        SELECT m.*, b.restored_value FROM mine m
+        LEFT JOIN before b USING (indicator, period, breakdown)
+        ORDER BY indicator, breakdown, period
+        """,
+        [submission_id, submission_id],
+    ).df()
+
+
+def rollback(
+    store: Store,
+    submission_id: int,
+    user: str,
+    role: str | None = None,
+    expected_version: str | None = None,
+) -> pd.DataFrame:
+    """Withdraw a submission's figures and targets; history is kept. Returns what was restored.
+
+    `expected_version` is the store version the confirmation was shown against: if
+    anything landed since, nothing is rolled back, so nobody confirms a stale list.
+    """
+    with store.writing() as con:
+        if expected_version is not None and version(con) != expected_version:
+            raise StalePreview(
+                "The figures changed after the confirmation was shown (another submission or "
+                "rollback landed). Nothing was rolled back: check what will be restored, then "
+                "confirm again."
+            )
+        rows = con.execute(
+            "SELECT rolled_back_at FROM submissions WHERE id = ?", [submission_id]
+        ).fetchall()
+        if not rows:
+            raise NotRolledBack(f"There is no submission {submission_id}.")
+        if rows[0][0] is not None:
+            raise NotRolledBack(
+                f"Submission {submission_id} was already rolled back on {rows[0][0]:%d %B %Y}."
+            )
+        plan = rollback_plan(con, submission_id)
+        con.execute(
+            "UPDATE submissions SET rolled_back_at = ?, rolled_back_by = ? WHERE id = ?",
+            [now(), user, submission_id],
+        )
+        record_event(
+            con,
+            user,
+            "rollback",
+            "done",
+            {"submission": submission_id, "figures_restored": len(plan)},
+            role,
+        )
+        return plan

@@ -1,0 +1,232 @@
+"""The tables the upload and history pages show, in the director's words.
+
+Pure functions from previews, problems and stored submissions to frames (and a
+problems workbook), so every table can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from core.catalogue import Catalogue, catalogue
+from core.periods import long_label
+from etl.ingest.load import Preview
+from etl.ingest.problems import Problem
+from etl.outputs.export_safety import neutralise_frame
+
+PROBLEM_COLUMNS = {
+    "sheet": "Sheet",
+    "row": "Row",
+    "column": "Column",
+    "value": "Value",
+    "message": "What is wrong and how to fix it",
+}
+NO_FIGURE = "no figure"
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Every problem as a table with the director's column headings."""
+    frame = pd.DataFrame([p.as_dict() for p in problems], columns=list(PROBLEM_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame.rename(columns=PROBLEM_COLUMNS)
+
+
+def problems_xlsx(problems: list[Problem], file_name: str) -> bytes:
+    """The problems as a workbook to keep or forward; text that looks like a formula is inert."""
+    frame = neutralise_frame(problems_frame(problems))
+    book = Workbook()
+    ws = book.active
+    ws.title = "problems"
+    ws.append([f"Problems found in {file_name}. Nothing was loaded."])
+    ws["A1"].font = Font(bold=True)
+    ws.append(list(frame.columns))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for record in frame.itertuples(index=False):
+        ws.append([_plain(v) for v in record])
+    for column, width in zip("ABCDE", (14, 8, 22, 22, 100), strict=True):
+        ws.column_dimensions[column].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text says
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _plain(value: object) -> object:
+    return None if value is None or value is pd.NA or value != value else value
+
+
+def _shown(cat: Catalogue, code: str, value: object) -> str:
+    if value is None or value is pd.NA or value != value:
+        return NO_FIGURE
+    return cat.get(code).format_value(float(value))
+
+
+def _values(cat: Catalogue, frame: pd.DataFrame, column: str) -> list[str]:
+    """A column of figures as each indicator shows them (37.5%, 412), or 'no figure'."""
+    return [_shown(cat, c, v) for c, v in zip(frame["indicator"], frame[column], strict=True)]
+
+
+def _targets(cat: Catalogue, frame: pd.DataFrame, target: str, tolerance: str) -> list[str]:
+    pairs = zip(frame["indicator"], frame[target], frame[tolerance], strict=True)
+    return [_target_text(cat, c, t, a) for c, t, a in pairs]
+
+
+def _month(value: object) -> str:
+    return long_label(pd.Timestamp(value).date())
+
+
+def counts_by_indicator(checked: Preview, cat: Catalogue | None = None) -> pd.DataFrame:
+    """New, changed, details-only and unchanged figures for each indicator in the file."""
+    cat = cat or catalogue()
+    diff = checked.diff
+    if diff.empty:
+        return pd.DataFrame(columns=["Indicator", "New", "Changed", "Notes only", "Unchanged"])
+    table = pd.crosstab(diff["indicator"], diff["status"])
+    for status in ("new", "changed", "details", "unchanged"):
+        if status not in table:
+            table[status] = 0
+    table = table[["new", "changed", "details", "unchanged"]].reset_index()
+    table["indicator"] = table["indicator"].map(lambda c: f"{c}: {cat.get(c).name}")
+    return table.rename(
+        columns={
+            "indicator": "Indicator",
+            "new": "New",
+            "changed": "Changed",
+            "details": "Notes only",
+            "unchanged": "Unchanged",
+        }
+    )
+
+
+def _figure_keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns that say which figure a row is about, as directors read them."""
+    return {
+        "Indicator": frame["indicator"],
+        "Month": frame["period"].map(_month),
+        "Breakdown": frame["breakdown"].replace("", "Whole authority"),
+    }
+
+
+def _target_keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns that say which target a row is about."""
+    return {"Indicator": frame["indicator"], "From": frame["effective_from"].map(_month)}
+
+
+def changed_values(checked: Preview, cat: Catalogue | None = None) -> pd.DataFrame:
+    """Each figure the file would change: indicator, month, breakdown, old → new."""
+    cat = cat or catalogue()
+    rows = checked.diff[checked.diff["status"] == "changed"]
+    return pd.DataFrame(
+        {
+            **_figure_keys(rows),
+            "Now": _values(cat, rows, "old_value"),
+            "After loading": _values(cat, rows, "value"),
+        }
+    ).reset_index(drop=True)
+
+
+def target_changes(checked: Preview, cat: Catalogue | None = None) -> pd.DataFrame:
+    """Targets the file sets or changes, with the one set now for the same month, if any.
+
+    A new row starts a target from its month; earlier targets still apply before it.
+    """
+    cat = cat or catalogue()
+    diff = checked.target_diff
+    if diff.empty:
+        return pd.DataFrame(columns=["Indicator", "From", "Now", "After loading", "Status"])
+    rows = diff[diff["status"] != "unchanged"]
+    return pd.DataFrame(
+        {
+            **_target_keys(rows),
+            "Now": _targets(cat, rows, "old_target", "old_tolerance"),
+            "After loading": _targets(cat, rows, "target", "amber_tolerance"),
+            "Status": rows["status"].map({"new": "new from this month", "changed": "changed"}),
+        }
+    ).reset_index(drop=True)
+
+
+def _target_text(cat: Catalogue, code: str, target: object, tolerance: object) -> str:
+    if target is None or target is pd.NA or target != target:
+        return "none set from this month"
+    text = _shown(cat, code, target)
+    if tolerance is not None and tolerance is not pd.NA and tolerance == tolerance:
+        text += f" (amber within {_shown(cat, code, tolerance)})"
+    return text
+
+
+# History --------------------------------------------------------------------------------
+
+
+def submissions_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every submission with a plain status: live, or rolled back (when and by whom)."""
+    status = [
+        "Live" if pd.isna(at) else f"Rolled back {pd.Timestamp(at):%d %b %Y %H:%M} by {by}"
+        for at, by in zip(frame["rolled_back_at"], frame["rolled_back_by"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Submission": frame["id"],
+            "When": pd.to_datetime(frame["submitted_at"]).dt.strftime("%d %b %Y %H:%M"),
+            "Who": frame["submitted_by"],
+            "File": frame["file_name"],
+            "Added": frame["values_added"],
+            "Changed": frame["values_changed"],
+            "Targets changed": frame["targets_changed"],
+            "Status": status,
+        }
+    )
+
+
+def changes_table(changes: pd.DataFrame, cat: Catalogue | None = None) -> pd.DataFrame:
+    """What one submission stored: each figure's value before it and the value it gave."""
+    cat = cat or catalogue()
+    return pd.DataFrame(
+        {
+            **_figure_keys(changes),
+            "Before": _values(cat, changes, "previous_value"),
+            "This submission": _values(cat, changes, "new_value"),
+            "Commentary": changes["commentary"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def restore_table(plan: pd.DataFrame, cat: Catalogue | None = None) -> pd.DataFrame:
+    """What a rollback restores: each figure's value now and after ('no figure' if it was first)."""
+    cat = cat or catalogue()
+    return pd.DataFrame(
+        {
+            **_figure_keys(plan),
+            "Now": _values(cat, plan, "current_value"),
+            "After rollback": _values(cat, plan, "restored_value"),
+        }
+    ).reset_index(drop=True)
+
+
+def targets_set_table(frame: pd.DataFrame, cat: Catalogue | None = None) -> pd.DataFrame:
+    """The targets a submission set, as the director typed them."""
+    cat = cat or catalogue()
+    return pd.DataFrame(
+        {
+            **_target_keys(frame),
+            "Target": _targets(cat, frame, "target", "amber_tolerance"),
+        }
+    ).reset_index(drop=True)
+
+
+def target_restore_table(plan: pd.DataFrame, cat: Catalogue | None = None) -> pd.DataFrame:
+    cat = cat or catalogue()
+    return pd.DataFrame(
+        {
+            **_target_keys(plan),
+            "Now": _targets(cat, plan, "target", "amber_tolerance"),
+            "After rollback": _targets(cat, plan, "restored_target", "restored_tolerance"),
+        }
+    ).reset_index(drop=True)
