@@ -1,7 +1,7 @@
 """How long an officer waits for the biggest extract: `python -m bench.bench_extract`.
 
 Builds the scaled dataset (ten years, every indicator, twenty teams; see
-bench/scaled_data.py) in a temporary folder, then times `etl.outputs.extract.produce`
+bench/scaled_data.py) in a temporary folder, then times `etl.outputs.extract_files.produce`
 for everything, to Excel and CSV, internal and published, from the store to
 the finished bytes (query, targets, RAG, suppression, writing). The aim is under
 3 s for everything to Excel. Prints a table; it is not a test.
@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from bench.scaled_data import build_scaled_db
-from etl.outputs.extract import build_filter, produce
+from etl.outputs.extract_files import produce
+from etl.outputs.extract_filter import build_filter
 from etl.store.database import Store
 
 AIM_SECONDS = 3.0

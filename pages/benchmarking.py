@@ -9,43 +9,50 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from ui.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
 
 from analysis.comparators import SYMBOL_MEANINGS, display_value, ordinal
-from etl.benchmarks import queries as bq
+from etl.benchmarks.comparison import Comparison, comparison, rank_trend
+from etl.benchmarks.published import (
+    CouncilArea,
+    Measure,
+    benchmark_measures,
+    council_area,
+    council_years_by_measure,
+)
 from etl.store.database import Store
 from presentation.charts import benchmark as benchmark_charts
 from ui import cached as data
-from ui.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 STATS = {"mean": "Mean (as LAIT shows)", "median": "Median (as the DfE outcomes dashboard shows)"}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _area(path: str, version: str) -> bq.CouncilArea:
-    return bq.council_area(Store(path))
+def _area(path: str, version: str) -> CouncilArea:
+    return council_area(Store(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _years(path: str, version: str) -> dict[str, list[int]]:
-    return bq.council_years_by_measure(Store(path))
+    return council_years_by_measure(Store(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _comparison(path: str, version: str, key: str, year: int, stat: str) -> bq.Comparison:
-    return bq.comparison(Store(path), key, year, stat)
+def _comparison(path: str, version: str, key: str, year: int, stat: str) -> Comparison:
+    return comparison(Store(path), key, year, stat)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trend(path: str, version: str, key: str) -> pd.DataFrame:
-    return bq.rank_trend(Store(path), key)
+    return rank_trend(Store(path), key)
 
 
-def _fmt(m: bq.Measure, value: float | None, symbol: str | None = None) -> str:
+def _fmt(m: Measure, value: float | None, symbol: str | None = None) -> str:
     return display_value(value, symbol, m.unit, m.decimals)
 
 
-def _headline(c: bq.Comparison) -> None:
+def _headline(c: Comparison) -> None:
     """Rank, band, best neighbour and top-quartile threshold, as council scorecards print them.
 
     Written as text, not st.metric, because a metric cuts long values ("Redcar and Clev…").
@@ -70,7 +77,7 @@ def _headline(c: bq.Comparison) -> None:
         st.caption(f"No rank or band: {p.reason}.")
 
 
-def _neighbour_table(c: bq.Comparison) -> pd.DataFrame:
+def _neighbour_table(c: Comparison) -> pd.DataFrame:
     bars = c.bars
     return pd.DataFrame(
         {
@@ -86,7 +93,7 @@ def _neighbour_table(c: bq.Comparison) -> pd.DataFrame:
     )
 
 
-def _comparator_table(c: bq.Comparison, stat: str) -> pd.DataFrame:
+def _comparator_table(c: Comparison, stat: str) -> pd.DataFrame:
     m, sn, area = c.measure, c.neighbours, c.council
     n = f"{sn.with_values} of {sn.neighbours} with a figure"
     rows = [
@@ -112,7 +119,7 @@ def _symbol_key() -> None:
     )
 
 
-def _rank_section(c: bq.Comparison, trend: pd.DataFrame) -> None:
+def _rank_section(c: Comparison, trend: pd.DataFrame) -> None:
     m = c.measure
     st.subheader("Rank over the years")
     if trend["rank"].isna().all():
@@ -147,7 +154,7 @@ def main() -> None:
     path = str(data.store().path)
     area = _area(path, version)
     years_by_measure = _years(path, version)
-    offered = [m for m in bq.benchmark_measures() if years_by_measure.get(m.key)]
+    offered = [m for m in benchmark_measures() if years_by_measure.get(m.key)]
     if not offered:
         st.info(
             "No DfE comparator figures are loaded. A director can load a published file with "

@@ -18,27 +18,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from ui.furniture import footer, no_data_message, page_header
 
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from core.periods import financial_year_label, financial_year_start, long_label
 from core.roles import User, require
-from etl.outputs.extract import (
-    FORMATS,
-    Extract,
-    ExtractFilter,
-    FilterError,
-    build_filter,
-    describe,
-    extract,
-    file_name,
-    produce,
-    text_frame,
-)
+from etl.outputs.extract import Extract, extract
+from etl.outputs.extract_files import FORMATS, file_name, produce, text_frame
+from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.publication import PublicationRules
 from etl.store.database import Store
 from ui import cached as data
 from ui.access import guard_page, reconfirm
-from ui.furniture import footer, no_data_message, page_header
 
 MONTHS, YEARS = "Months", "Financial years"
 PREVIEW_ROWS = 20

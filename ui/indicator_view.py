@@ -35,7 +35,8 @@ from core.periods import (
     parse_financial_year,
 )
 from core.settings import settings
-from etl.benchmarks import queries as benchmark_queries
+from etl.benchmarks import chart_lines as benchmark_lines
+from etl.benchmarks import latest as benchmark_latest
 from etl.store.database import Store
 from presentation.charts import indicator as charts
 from presentation.charts.spc import spc_chart
@@ -68,13 +69,13 @@ def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
     """The published annual comparator lines for an indicator (empty for a local measure)."""
-    return benchmark_queries.comparator_lines(Store(path), code)
+    return benchmark_lines.comparator_lines(Store(path), code)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def latest_benchmarks(path: str, data_version: str) -> pd.DataFrame:
     """The latest published England, neighbour and quartile figures, for the scorecard."""
-    return benchmark_queries.latest_benchmarks(Store(path))
+    return benchmark_latest.latest_benchmarks(Store(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -299,7 +300,7 @@ def _comparator_caption(
 ) -> None:
     """Say which national figures the chart shows, with years and source, or why there are none."""
     text = charts.comparator_caption(comparators(path, data_version, indicator.code), first, last)
-    st.caption(text or benchmark_queries.comparator_note(indicator))
+    st.caption(text or benchmark_lines.comparator_note(indicator))
 
 
 def _in_range(

@@ -7,11 +7,15 @@ symbols included, with every release kept so a revision never hides the figure i
 
 - `mapping`: which published column feeds which measure (data/benchmarks/mapping.csv) and whose
   dashboard this is (data/benchmarks/council.toml).
-- `dfe_files`: readers that tell a file's kind from its header row.
+- `dfe_files`: reading a published file as text and telling its kind from its header row;
+  `dfe_geography` (areas and years of its rows), `dfe_values` (its figures, through the mapping),
+  `neighbour_models` (the statistical-neighbour models).
 - `comparators_file`: the council's own comparators (indicator, year, area, value, source) for
   figures the DfE does not publish, stored at the geographic level 'Comparator'.
-- `store`: DuckDB tables (`ensure_schema`, `load_file`, queries).
-- `cli`: `python -m etl benchmarks load|list`.
+- `published`: the measures on offer, the council's area and the stored figures;
+  `chart_lines` (annual lines and notes for the monthly charts), `comparison` (one measure and
+  year, and the rank over the years), `latest` (the comparators beside the scorecard).
+- Stored by `etl.store.benchmark_releases`; loaded by `python -m etl benchmarks load|list`.
 
 Like the rest of `etl`, nothing here imports Streamlit.
 """

@@ -19,14 +19,8 @@ from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
 from etl.ingest.load import AlreadyLoaded, load_path
 from etl.ingest.problems import FileRefused, Invalid
 from etl.ingest.rollback import NotRolledBack, rollback
-from etl.outputs.extract import (
-    ExtractFilter,
-    FilterError,
-    NothingMatches,
-    build_filter,
-    describe,
-    produce,
-)
+from etl.outputs.extract_files import NothingMatches, produce
+from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.template import cmd_template
 from etl.store.database import Store, StoreBusy
 from etl.store.queries import submissions

@@ -20,8 +20,10 @@ import duckdb
 import pandas as pd
 
 from etl.benchmarks.comparators_file import read_comparators
-from etl.benchmarks.dfe_files import KIND_DESCRIPTIONS, read_neighbours, read_values, sniff_kind
+from etl.benchmarks.dfe_files import KIND_DESCRIPTIONS, sniff_kind
+from etl.benchmarks.dfe_values import read_values
 from etl.benchmarks.mapping import MappingRow, mapping
+from etl.benchmarks.neighbour_models import read_neighbours
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS benchmark_release_id START 1;

@@ -42,8 +42,8 @@ from analysis.summary import summary_sentence
 from core.catalogue import Catalogue, Indicator, catalogue
 from core.periods import add_months, long_label
 from core.settings import settings
-from etl.benchmarks import queries as benchmark_queries
-from etl.benchmarks.queries import comparator_note
+from etl.benchmarks.chart_lines import comparator_lines, comparator_note
+from etl.benchmarks.latest import latest_benchmarks
 from etl.sample.bundled import showing_sample
 from etl.store import queries
 from etl.store.database import Store
@@ -97,10 +97,8 @@ def read_inputs(store: Store, cat: Catalogue) -> ReportInputs:
     return ReportInputs(
         values=queries.current_values(store),
         targets=queries.targets(store),
-        benchmarks=benchmark_queries.latest_benchmarks(store),
-        comparators={
-            i.code: benchmark_queries.comparator_lines(store, i.code) for i in cat.indicators
-        },
+        benchmarks=latest_benchmarks(store),
+        comparators={i.code: comparator_lines(store, i.code) for i in cat.indicators},
         sample=showing_sample(store),
         last_updated=queries.last_updated(store),
         change_points=load_change_points(),

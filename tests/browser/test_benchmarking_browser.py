@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.benchmarks import queries as bq
+from etl.benchmarks.comparison import comparison, rank_trend
+from etl.benchmarks.published import council_years_by_measure
 from etl.store.database import Store
 
 from .accessibility import axe_violations, blocking, describe
@@ -45,15 +46,15 @@ class Expected:
 def expected(_sample_db_file: Path) -> dict[str, list[tuple[int, Expected]]]:
     """What the page should say for each choice: measure key -> [(year, Expected)]."""
     store = Store(_sample_db_file)  # the server reads a copy, so this never meets its lock
-    years = bq.council_years_by_measure(store)
+    years = council_years_by_measure(store)
     found: dict[str, list[tuple[int, Expected]]] = {}
     for key, earlier in CHOICES.items():
         assert set(earlier) <= set(years.get(key, ())), f"{key}: no DfE figures for {earlier}"
-        trend = bq.rank_trend(store, key)
+        trend = rank_trend(store, key)
         labels = dict(zip(trend["year"], trend["period_label"], strict=True))
         found[key] = []
         for year in [years[key][0], *earlier]:  # the page opens a measure on its latest year
-            c = bq.comparison(store, key, year, "mean")
+            c = comparison(store, key, year, "mean")
             want = Expected(
                 label=c.measure.label,
                 year_label=labels[year],

@@ -25,14 +25,8 @@ import pytest
 
 from core.catalogue import catalogue
 from etl.ingest.load import commit, prepare, preview
-from etl.outputs.extract import (
-    EXTRACT_COLUMNS,
-    PUBLISHED_COLUMNS,
-    Extract,
-    csv_bytes,
-    extract,
-    file_name,
-)
+from etl.outputs.extract import EXTRACT_COLUMNS, PUBLISHED_COLUMNS, Extract, extract
+from etl.outputs.extract_files import csv_bytes, file_name
 from etl.store.database import Store
 from pages.extract import YEARS, PageChoices, choices_to_filter
 from tests.workbooks import LONG_HEADER

@@ -16,9 +16,10 @@ from streamlit.testing.v1 import AppTest
 
 from core.roles import NotAllowed
 from core.settings import DATA_DIR
-from etl.benchmarks import queries as bq
+from etl.benchmarks import chart_lines as bq
 from etl.benchmarks.comparators_file import comparator_year
 from etl.benchmarks.dfe_files import BenchmarkFileError, sniff_kind
+from etl.benchmarks.latest import latest_benchmarks
 from etl.sample.bundled import load_sample
 from etl.store.audit import events
 from etl.store.benchmark_releases import load_bytes, load_file, releases
@@ -191,7 +192,7 @@ def test_with_no_benchmark_file_loaded_the_lines_are_an_empty_frame(empty_db: St
         lines = bq.comparator_lines(empty_db, code)
         assert lines.empty and list(lines.columns) == bq.LINE_COLUMNS
         assert bq.comparator_lines(empty_db, code).empty
-    assert bq.latest_benchmarks(empty_db).empty
+    assert latest_benchmarks(empty_db).empty
 
 
 def test_own_comparators_sit_beside_the_dfe_lines_and_stay_out_of_the_ranks(
@@ -199,7 +200,7 @@ def test_own_comparators_sit_beside_the_dfe_lines_and_stay_out_of_the_ranks(
 ) -> None:
     with empty_db.connect() as con:
         load_file(con, CSWW, user="tester")
-    before = bq.latest_benchmarks(empty_db)
+    before = latest_benchmarks(empty_db)
     own = b"indicator,year,area,value,source\nCASELOAD_AVG,2018,England,99,Our own survey\n"
     _load(empty_db, "own.csv", own)
     lines = bq.comparator_lines(empty_db, "CASELOAD_AVG")
@@ -207,7 +208,7 @@ def test_own_comparators_sit_beside_the_dfe_lines_and_stay_out_of_the_ranks(
     assert "England (Our own survey)" in set(lines["series"])
     england_2018 = lines[(lines["kind"] == "england") & (lines["year"] == 2018)]
     assert england_2018["value"].iloc[0] != 99
-    assert bq.latest_benchmarks(empty_db).equals(before)
+    assert latest_benchmarks(empty_db).equals(before)
 
 
 # --- the upload page's comparators section ----------------------------------------------------

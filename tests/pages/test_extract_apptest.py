@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.roles import NotAllowed, User
 from core.settings import ROOT
-from etl.outputs.extract import build_filter
+from etl.outputs.extract_filter import build_filter
 from etl.store.database import Store
 from pages.extract import _maker
 

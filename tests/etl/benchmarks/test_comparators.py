@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 
 from analysis import comparators as cmp
 from core.settings import DATA_DIR
-from etl.benchmarks import queries as bq
+from etl.benchmarks.chart_lines import LINE_COLUMNS, comparator_lines, comparator_note
+from etl.benchmarks.comparison import comparison, rank_trend
+from etl.benchmarks.latest import latest_benchmarks
+from etl.benchmarks.published import benchmark_measures, council_area, council_years, measure
 from etl.sample.bundled import load_bundled_benchmarks
 from etl.store.database import Store
 
@@ -196,7 +199,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 def test_the_council_is_named_and_placed_from_the_published_data(bench: Store) -> None:
-    area = bq.council_area(bench)
+    area = council_area(bench)
     assert (area.la_code, area.name) == ("372", "Rotherham")
     assert (area.region_code, area.region_name) == ("E12000003", "Yorkshire and The Humber")
     assert len(area.neighbour_codes) == 10
@@ -204,8 +207,8 @@ def test_the_council_is_named_and_placed_from_the_published_data(bench: Store) -
 
 
 def test_rereferral_lines_give_england_and_neighbour_mean_for_2015_16(bench: Store) -> None:
-    lines = bq.comparator_lines(bench, "REREF_12M")
-    assert list(lines.columns) == bq.LINE_COLUMNS
+    lines = comparator_lines(bench, "REREF_12M")
+    assert list(lines.columns) == LINE_COLUMNS
     england = lines[(lines["kind"] == "england") & (lines["year"] == 2016)].iloc[0]
     assert england["series"] == "England"
     assert england["value"] == 22.5
@@ -221,26 +224,26 @@ def test_rereferral_lines_give_england_and_neighbour_mean_for_2015_16(bench: Sto
 
 
 def test_neighbour_median_is_labelled_median(bench: Store) -> None:
-    lines = bq.comparator_lines(bench, "REREF_12M", neighbour_stat="median")
+    lines = comparator_lines(bench, "REREF_12M", neighbour_stat="median")
     assert "Statistical neighbours (median of 10)" in set(lines["series"])
 
 
 def test_local_measure_has_no_lines_and_says_so(bench: Store) -> None:
-    lines = bq.comparator_lines(bench, "REF_24H")
+    lines = comparator_lines(bench, "REF_24H")
     assert lines.empty
-    assert list(lines.columns) == bq.LINE_COLUMNS
-    note = bq.comparator_note("REF_24H")
+    assert list(lines.columns) == LINE_COLUMNS
+    note = comparator_note("REF_24H")
     assert note.startswith("No national comparator")
     assert "not collected nationally" in note
 
 
 def test_counts_get_no_lines_because_councils_differ_in_size(bench: Store) -> None:
-    assert bq.comparator_lines(bench, "REFERRALS").empty
-    assert "per 10,000 children" in bq.comparator_note("REFERRALS")
+    assert comparator_lines(bench, "REFERRALS").empty
+    assert "per 10,000 children" in comparator_note("REFERRALS")
 
 
 def test_caseload_lines_break_at_the_2017_method_change(bench: Store) -> None:
-    lines = bq.comparator_lines(bench, "CASELOAD_AVG")
+    lines = comparator_lines(bench, "CASELOAD_AVG")
     england = lines[lines["kind"] == "england"].set_index("year")
     assert england.loc[2016, "segment"] != england.loc[2017, "segment"]
     assert bool(england.loc[2017, "break_before"]) and not bool(england.loc[2018, "break_before"])
@@ -252,7 +255,7 @@ def test_caseload_lines_break_at_the_2017_method_change(bench: Store) -> None:
     sn2016 = lines[(lines["kind"] == "neighbours") & (lines["year"] == 2016)].iloc[0]
     assert sn2016["neighbours_with_figure"] == 8
     assert "8 of 10 with a figure" in sn2016["label"]
-    assert "2017" in bq.comparator_note("CASELOAD_AVG")
+    assert "2017" in comparator_note("CASELOAD_AVG")
 
 
 def _derived_reference() -> list[dict[str, str]]:
@@ -269,7 +272,7 @@ DERIVED_CODES = {
 
 @pytest.mark.parametrize("derived_code", sorted(DERIVED_CODES))
 def test_lines_match_the_independently_derived_comparators(bench: Store, derived_code) -> None:
-    lines = bq.comparator_lines(bench, DERIVED_CODES[derived_code])
+    lines = comparator_lines(bench, DERIVED_CODES[derived_code])
     keys = zip(lines["kind"], lines["year"], lines["value"], strict=True)
     by = {(k, int(y)): v for k, y, v in keys}
     checked = 0
@@ -287,7 +290,7 @@ def test_lines_match_the_independently_derived_comparators(bench: Store, derived
 
 
 def test_latest_benchmarks_one_row_per_indicator_with_a_counterpart(bench: Store) -> None:
-    latest = bq.latest_benchmarks(bench).set_index("code")
+    latest = latest_benchmarks(bench).set_index("code")
     assert set(latest.index) == {"REFERRALS", "ASSESS_45WD", "REREF_12M", "CASELOAD_AVG",
                                  "LAC_COUNT"}  # fmt: skip
     for column in ("year", "period_label", "council", "england", "region", "sn_mean",
@@ -297,12 +300,12 @@ def test_latest_benchmarks_one_row_per_indicator_with_a_counterpart(bench: Store
     assert reref["band"] in {"A", "B", "C", "D"}
     assert 1 <= int(reref["rank"]) <= int(reref["ranked"])
     assert reref["ranked"] > 140
-    assert reref["year"] == max(bq.council_years(bench, "REREF_12M"))
+    assert reref["year"] == max(council_years(bench, "REREF_12M"))
     assert pd.isna(latest.loc["REFERRALS", "rank"])  # a count is not ranked
 
 
 def test_comparison_for_rereferrals_2015_16(bench: Store) -> None:
-    c = bq.comparison(bench, "REREF_12M", 2016)
+    c = comparison(bench, "REREF_12M", 2016)
     assert c.council_value == 28.0
     assert c.england == (22.5, None)
     assert "worse than England (22.5%) and the statistical-neighbour mean (23.9%)" in c.sentence
@@ -315,7 +318,7 @@ def test_comparison_for_rereferrals_2015_16(bench: Store) -> None:
 
 
 def test_comparison_shows_symbols_not_zeros_and_warns_of_the_break(bench: Store) -> None:
-    c = bq.comparison(bench, "CASELOAD_AVG", 2016)
+    c = comparison(bench, "CASELOAD_AVG", 2016)
     wigan = c.bars[c.bars["area_name"] == "Wigan"].iloc[0]
     assert math.isnan(wigan["value"])
     assert wigan["display"].startswith("- (not available")
@@ -325,16 +328,16 @@ def test_comparison_shows_symbols_not_zeros_and_warns_of_the_break(bench: Store)
 
 
 def test_dfe_only_measure_is_labelled_as_the_dfes(bench: Store) -> None:
-    m = bq.measure("DFE_LAC_OUTSIDE_BOUNDARY")
+    m = measure("DFE_LAC_OUTSIDE_BOUNDARY")
     assert m.dfe_only and m.label.endswith("(DfE measure)")
     assert "outside the council's boundary" in m.definition_note
-    c = bq.comparison(bench, "DFE_LAC_OUTSIDE_BOUNDARY", 2016)
+    c = comparison(bench, "DFE_LAC_OUTSIDE_BOUNDARY", 2016)
     assert c.period_label == "at 31 March 2016"
     assert c.sentence.startswith("At 31 March 2016, Rotherham's figure")
 
 
 def test_rank_trend_keeps_years_either_side_of_the_break_apart(bench: Store) -> None:
-    trend = bq.rank_trend(bench, "CASELOAD_AVG")
+    trend = rank_trend(bench, "CASELOAD_AVG")
     assert trend.set_index("year").loc[2016, "segment"] == 0
     assert set(trend[trend["year"] >= 2017]["segment"]) == {1}
     assert trend["short_label"].iloc[0] == "Sep 2016"
@@ -342,7 +345,7 @@ def test_rank_trend_keeps_years_either_side_of_the_break_apart(bench: Store) -> 
 
 
 def test_measures_list_catalogue_indicators_first(bench: Store) -> None:
-    keys = [m.key for m in bq.benchmark_measures()]
+    keys = [m.key for m in benchmark_measures()]
     assert keys[:5] == ["REFERRALS", "ASSESS_45WD", "REREF_12M", "CASELOAD_AVG", "LAC_COUNT"]
     assert all(k.startswith("DFE_") for k in keys[5:])
     assert Path(DATA_DIR / "benchmarks" / "mapping.csv").exists()

@@ -20,18 +20,9 @@ from etl.cli.main import main
 from etl.ingest.load import Prepared, commit
 from etl.ingest.target_sheet import TARGET_COLUMNS
 from etl.ingest.validate import OBSERVATION_COLUMNS
-from etl.outputs.extract import (
-    EXTRACT_COLUMNS,
-    PUBLISHED_COLUMNS,
-    FilterError,
-    NothingMatches,
-    build_filter,
-    csv_bytes,
-    extract,
-    file_name,
-    produce,
-    xlsx_bytes,
-)
+from etl.outputs.extract import EXTRACT_COLUMNS, PUBLISHED_COLUMNS, extract
+from etl.outputs.extract_files import NothingMatches, csv_bytes, file_name, produce, xlsx_bytes
+from etl.outputs.extract_filter import FilterError, build_filter
 from etl.store.audit import events
 from etl.store.database import Store
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from core.catalogue import catalogue
 from core.periods import add_months, financial_year_label, format_period
 from etl.cli.main import build_parser, extract_filter_from_args, main
-from etl.outputs.extract import NothingMatches, produce
+from etl.outputs.extract_files import NothingMatches, produce
 from etl.sample.generate import TEAMS
 from etl.store.database import Store
 from pages.extract import KIND_OPTIONS, MONTHS, YEARS, PageChoices, choices_to_filter

@@ -1,0 +1,176 @@
+"""One measure and year compared: the council beside its neighbours, England and the region.
+
+What the How we compare page shows for a measure and year (`comparison`), and the council's rank
+and band year by year (`rank_trend`). Ranks and quartile bands follow LAIT's rules
+(`analysis.benchmarking`); the words come from `analysis.comparators`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from analysis import comparators as cmp
+from analysis.benchmarking import (
+    NationalPosition,
+    NeighbourSummary,
+    national_position,
+    neighbour_summary,
+    rank_councils,
+)
+from etl.benchmarks.mapping import council
+from etl.benchmarks.published import (
+    ENGLAND_CODE,
+    CouncilArea,
+    Measure,
+    council_area_in,
+    measure,
+    measure_values,
+    measure_values_in,
+)
+from etl.store.database import Store
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One measure and year: the council beside its neighbours, England and the region."""
+
+    measure: Measure
+    year: int
+    period_label: str
+    council: CouncilArea
+    council_value: float | None
+    council_symbol: str | None
+    england: tuple[float | None, str | None]
+    region: tuple[float | None, str | None]
+    neighbours: NeighbourSummary
+    position: NationalPosition
+    tied: int
+    bars: pd.DataFrame  # council and neighbours, best first
+    sentence: str
+    source: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def comparison(
+    store: Store,
+    key: str,
+    year: int,
+    neighbour_stat: str = "mean",
+    area: CouncilArea | None = None,
+) -> Comparison:
+    """Everything the page shows for one measure and year."""
+    with store.connect() as con:
+        return comparison_in(con, key, year, neighbour_stat)
+
+
+def comparison_in(
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    year: int,
+    neighbour_stat: str = "mean",
+    area: CouncilArea | None = None,
+) -> Comparison:
+    m = measure(key)
+    area = area or council_area_in(con)
+    values = measure_values_in(con, key, year)
+    period = values["period_label"].iloc[0] if len(values) else str(year)
+    councils = cmp.area_rows(values, "Local authority")
+    mine = cmp.one_value(values, "Local authority", area.la_code)
+    england = cmp.one_value(values, "National", ENGLAND_CODE)
+    region = (
+        cmp.one_value(values, "Regional", area.region_code) if area.region_code else (None, None)
+    )
+    codes = list(area.neighbour_codes)
+    sn = neighbour_summary(councils, codes, m.polarity)
+    position = national_position(councils, area.la_code, m.polarity)
+    ranked = rank_councils(councils, m.polarity)
+    tied = cmp.tied_with(ranked, position.rank)
+    bars = _bars(ranked, area, m)
+    sentence = cmp.comparison_sentence(
+        period_label=period,
+        measure_name=m.name,
+        council_name=area.name,
+        council=mine,
+        england=england[0],
+        neighbour_average=sn.mean if neighbour_stat == "mean" else sn.median,
+        neighbour_stat=neighbour_stat,
+        unit=m.unit,
+        decimals=m.decimals,
+        polarity=m.polarity,
+        rank=cmp.rank_phrase(position.rank, position.ranked, tied),
+        band=position.band,
+    )
+    sources = sorted(set(values["source"])) if len(values) else [m.source]
+    return Comparison(
+        measure=m,
+        year=year,
+        period_label=period,
+        council=area,
+        council_value=mine[0],
+        council_symbol=mine[1],
+        england=england,
+        region=region,
+        neighbours=sn,
+        position=position,
+        tied=tied,
+        bars=bars,
+        sentence=sentence,
+        source="; ".join(sources),
+        notes=_notes(m, year),
+    )
+
+
+def _bars(ranked: pd.DataFrame, area: CouncilArea, m: Measure) -> pd.DataFrame:
+    """The council and its neighbours with rank, band and display text, best first."""
+    wanted = [area.la_code, *area.neighbour_codes]
+    rows = ranked[ranked["area_code"].isin(wanted)].copy()
+    missing = [c for c in wanted if c not in set(rows["area_code"])]
+    names = dict(zip(area.neighbour_codes, area.neighbour_names, strict=True))
+    if missing:  # a neighbour with no row at all still appears, marked as no figure
+        extra = pd.DataFrame(
+            {"area_code": missing, "area_name": [names.get(c, c) for c in missing]}
+        )
+        rows = pd.concat([rows, extra], ignore_index=True)
+    rows["is_council"] = rows["area_code"] == area.la_code
+    order = {c: i for i, c in enumerate(area.neighbour_codes, start=1)}
+    rows["closeness_rank"] = rows["area_code"].map(order).astype("Int64")
+    rows["display"] = [
+        cmp.display_value(v, s, m.unit, m.decimals)
+        for v, s in zip(rows["value"], rows.get("symbol", pd.Series(None, index=rows.index)),
+                        strict=True)
+    ]  # fmt: skip
+    rows["symbol_meaning"] = rows.get("symbol", pd.Series(None, index=rows.index)).map(
+        cmp.symbol_meaning
+    )
+    keep = ["area_code", "area_name", "is_council", "closeness_rank", "value", "symbol",
+            "display", "symbol_meaning", "rank", "band"]  # fmt: skip
+    return cmp.order_best_first(rows.reindex(columns=keep), m.polarity).reset_index(drop=True)
+
+
+def _notes(m: Measure, year: int) -> tuple[str, ...]:
+    """Warnings the page shows above the chart: today, a method change either side of it."""
+    notes = []
+    if m.series_break_year:
+        side = "before" if year < m.series_break_year else "from"
+        notes.append(
+            f"The DfE changed how this is measured in {m.series_break_year}. This year is "
+            f"{side} the change; years either side of it are not comparable and are never "
+            "joined on the charts."
+        )
+    return tuple(notes)
+
+
+def rank_trend(store: Store, key: str) -> pd.DataFrame:
+    """The council's rank, number ranked and band each year, with the method-change segment."""
+    m = measure(key)
+    frame = cmp.rank_by_year(measure_values(store, key), council().la_code, m.polarity)
+    frame["segment"] = cmp.segments(frame["year"], m.series_break_year)
+    frame["short_label"] = [cmp.short_period_label(int(y), m.period_basis) for y in frame["year"]]
+    frame["display"] = [
+        cmp.display_value(v, s, m.unit, m.decimals)
+        for v, s in zip(frame["value"], frame["symbol"], strict=True)
+    ]
+    return frame
