@@ -30,8 +30,11 @@ import pandas as pd
 
 from analysis.benchmarking import national_position, neighbour_summary
 
-# GSS symbols (DfE convention), then the legacy ones older SFR tables used.
-SYMBOL_MEANINGS = {
+# What a symbol means depends on the file it came from, so each stored figure keeps the
+# convention of its source (etl.benchmarks.published: `symbol_convention`).
+# "gss": the GSS symbols as DfE open data (Explore Education Statistics tidy files), LAIT and the
+# council's own comparators use them; the legacy symbols some older tables used come after.
+GSS_MEANINGS = {
     "c": "confidential: suppressed to protect children's identities",
     "x": "not available",
     "z": "not applicable (for example, no children to take a percentage of)",
@@ -42,6 +45,22 @@ SYMBOL_MEANINGS = {
     ":": "not available (legacy symbol)",
     "-": "not available (legacy symbol)",
 }
+# "sfr": the DfE's SFR underlying-data tables of 2013-2017, where "numbers from one to five
+# inclusive have been suppressed and replaced by a cross (x)", other figures are suppressed
+# when they would let a suppressed one be worked out, and "where data is not available it is
+# reported as '..'" (SFR50_2017_MetaData.txt, line 19). A percentage worked out from a
+# suppressed count keeps the count's symbol, so it reads the same way.
+SFR_MEANINGS = {
+    **GSS_MEANINGS,
+    "x": "1 to 5, suppressed (or suppressed so that a count of 1 to 5 cannot be worked out)",
+    "..": "not available",
+}
+SYMBOL_CONVENTIONS = {"gss": GSS_MEANINGS, "sfr": SFR_MEANINGS}
+CONVENTION_NAMES = {
+    "gss": "DfE open data and LAIT",
+    "sfr": "the DfE's SFR tables of 2013 to 2017",
+}
+SYMBOL_MEANINGS = GSS_MEANINGS  # the convention of any figure whose source does not say
 NO_FIGURE = "no figure published"
 COUNT_CAVEAT = (
     "This is a count: councils differ in size, so it is not compared with England or ranked "
@@ -74,11 +93,13 @@ def segments(years: Iterable[int], series_break_year: int | None) -> list[int]:
     return [int(y >= series_break_year) for y in years]
 
 
-def symbol_meaning(symbol: object) -> str:
-    """What a GSS symbol means, in words; '' for a published number (no symbol)."""
+def symbol_meaning(symbol: object, convention: object = "gss") -> str:
+    """What a symbol means in its source's convention ('gss' or 'sfr'), in words; '' for a
+    published number (no symbol). An unknown convention reads as GSS."""
     if not isinstance(symbol, str) or not symbol:
         return ""
-    return SYMBOL_MEANINGS.get(symbol, f"'{symbol}' (symbol as published)")
+    meanings = SYMBOL_CONVENTIONS.get(convention if isinstance(convention, str) else "gss")
+    return (meanings or GSS_MEANINGS).get(symbol, f"'{symbol}' (symbol as published)")
 
 
 def is_number(value: object) -> bool:
@@ -101,12 +122,15 @@ def format_figure(value: float | None, unit: str, decimals: int) -> str:
     return f"{text}%" if unit == "percent" else text
 
 
-def display_value(value: object, symbol: object, unit: str, decimals: int) -> str:
-    """The figure, or its symbol with the meaning; never a zero standing in for a gap."""
+def display_value(
+    value: object, symbol: object, unit: str, decimals: int, convention: object = "gss"
+) -> str:
+    """The figure, or its symbol with the meaning in its source's convention; never a zero
+    standing in for a gap."""
     if is_number(value):
         return format_figure(float(value), unit, decimals)
     if isinstance(symbol, str) and symbol:
-        return f"{symbol} ({symbol_meaning(symbol)})"
+        return f"{symbol} ({symbol_meaning(symbol, convention)})"
     return NO_FIGURE
 
 
@@ -243,6 +267,7 @@ def comparison_sentence(
     polarity: str,
     rank: str = "",
     band: str | None = None,
+    convention: str = "gss",
 ) -> str:
     """The sentence under the chart, e.g. 'In 2015/16 Rotherham's figure for re-referrals
     within 12 months was 28.0%, worse than England (22.5%) and the statistical-neighbour mean
@@ -251,7 +276,7 @@ def comparison_sentence(
     when = period_phrase(period_label)
     value, symbol = council
     if value is None:
-        shown = display_value(None, symbol, unit, decimals)
+        shown = display_value(None, symbol, unit, decimals, convention)
         return f"{when} {council_name}'s figure for {what} is not published: {shown}."
     fmt = lambda v: format_figure(v, unit, decimals)  # noqa: E731
     if unit == "count":

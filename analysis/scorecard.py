@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
 from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS, direction, rag, target_for
-from analysis.spc_view import headline_series, icon_text, indicator_spc
+from analysis.spc_view import assurance_text, headline_series, icon_text, indicator_spc
 from analysis.summary import format_target
-from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
+from core.catalogue import WHOLE_AUTHORITY, Catalogue, ChangePoint, Indicator
 from core.periods import add_months
 
 SPARKLINE_MONTHS = 13
@@ -91,7 +92,7 @@ def build_scorecard(
     targets: pd.DataFrame,
     cat: Catalogue,
     as_at: dt.date,
-    change_points: dict[str, list[dt.date]] | None = None,
+    change_points: Sequence[ChangePoint] | None = None,
 ) -> pd.DataFrame:
     """One row per catalogue indicator, in catalogue order, as at the month `as_at`.
 
@@ -101,7 +102,7 @@ def build_scorecard(
 
     The SPC icons (`variation_*`, `assurance_*`: a key and symbol-plus-words text) judge the
     same headline series on every month up to `as_at`, with `change_points`
-    (`analysis.spc.load_change_points()`; none if not given). A month with no figure has
+    (`cat.change_points` if not given). A month with no figure has
     no SPC icons: the icons describe the latest point, and that month has none.
     """
     lookup: dict[tuple[str, str, dt.date], float] = {}
@@ -131,7 +132,8 @@ def build_scorecard(
         value, prev, last_year = at(as_at), at(previous), at(year_ago)
         target, tolerance = target_for(targets, ind.code, as_at)
         status = rag(value, target, tolerance, ind.polarity)
-        spc = _spc_columns(ind, values, part, targets, as_at, change_points or {}, value)
+        points = cat.change_points if change_points is None else change_points
+        spc = _spc_columns(ind, values, part, targets, as_at, points, value)
         rows.append(
             {
                 "code": ind.code,
@@ -170,7 +172,7 @@ def _spc_columns(
     part: str,
     targets: pd.DataFrame,
     as_at: dt.date,
-    change_points: dict[str, list[dt.date]],
+    change_points: Sequence[ChangePoint],
     value: float | None,
 ) -> dict[str, str]:
     if value is None or values.empty:
@@ -187,7 +189,7 @@ def _spc_columns(
         "variation_key": result.variation.key,
         "variation_icon": icon_text(result.variation),
         "assurance_key": result.assurance.key,
-        "assurance_icon": icon_text(result.assurance),
+        "assurance_icon": assurance_text(result),
     }
 
 

@@ -1,50 +1,53 @@
-"""Statistical process control (XmR charts) in the NHS "Making Data Count" style.
+"""Statistical process control (XmR charts) as NHS England's Making Data Count does it.
 
 Councillors ask "is this month's figure a real change or just noise?". An XmR chart answers
-that: the mean and natural process limits describe what the process usually does, and four
-rules pick out special cause variation worth a conversation. `xmr` takes a tidy frame of
-`period` and `value` and returns the same rows with the chart's columns; plotting is separate.
+that: the mean and process limits describe what the process usually does, and four rules pick
+out special cause variation worth a conversation. `xmr` takes a tidy frame of `period` and
+`value` and returns the same rows with the chart's columns; plotting is separate.
 
-Choices, following Making Data Count practice:
+The rules are those of the Making Data Count Excel tool as the NHS-R Community's
+`NHSRplotthedots` implements them (`R/ptd_spc_standard.R`, `R/ptd_calculate_point_type.R`,
+`R/ptd_calculate_assurance_type.R`), so a figure here can be checked against either:
 
-* Limits are mean ± 2.66 × the mean moving range of a baseline: the first `baseline_points`
-  plotted months (default 12) of each segment, then held fixed so later months are judged
-  against the past rather than against themselves.
-* A series needs `MIN_POINTS` (12) plotted months. Making Data Count prefers 15 to 20 but
-  accepts 12; a year of monthly data is the least that covers seasonal ups and downs. Fewer
-  months give a frame without limits or flags and a "too few points" icon, not an error.
-* Missing months are gaps. A moving range is only taken between consecutive calendar months
-  that both have values (a gap, or a change point, breaks it). Rules that count points in a
-  row count consecutive *plotted* points, skipping gaps, as Making Data Count tools do: a
-  missing month is absent evidence, not evidence that a run ended.
-* Change points start a new segment with its own baseline. Rules are applied within a segment.
-  A change point is ignored while either side of it has fewer than `MIN_POINTS` plotted months,
-  so limits are never drawn from a handful of months.
+* Limits are mean ± 2.66 × the mean moving range of **every plotted month of the segment**
+  (the reference's default, `fix_after_n_points = NULL`), with no moving-range screening
+  (`screen_outliers` is off in the Excel tool). A change point may fix the limits on the
+  first N plotted months of its segment instead (`fix_after_n_points = N`).
+* Special cause, strongest first (`ptd_special_cause_type`'s `case_when`): a point outside
+  the limits; a trend of 7 points each higher (or each lower) than the one before, i.e. six
+  rises in a row; two of three consecutive points beyond two thirds of the way to a limit,
+  all three on the same side of the mean, where a point outside the limits is not "close";
+  a shift of 7 points on one side of the mean (a point exactly on the mean breaks the run).
+* A rising trend, or a point above the mean, is "high"; polarity turns high or low into
+  improvement or concern, and "neither" where no direction is better.
+* A segment needs `MIN_POINTS` (12) plotted months. Making Data Count prefers 15 to 20 but
+  accepts 12. A shorter segment gets no mean, limits or flags: a "too few points" status,
+  not an error, and not limits drawn from a handful of months.
+* Missing months are gaps. A moving range is taken only between consecutive calendar months
+  that both have values (a gap, or a change point, breaks it), as the reference does with an
+  NA row. Rules that count points in a row count consecutive *plotted* points, skipping gaps:
+  a missing month is absent evidence, not evidence that a run ended.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core.catalogue import ChangePoint
+
 MIN_POINTS = 12
-BASELINE_POINTS = 12
 LIMIT_FACTOR = 2.66  # 3 / 1.128: three sigma, estimated from the mean moving range
 SHIFT_RUN = 7  # points in a row on one side of the mean
-TREND_RUN = 6  # points in a row all rising or all falling
+TREND_RUN = 7  # points in a row, each above (or each below) the one before: six steps
 CLOSE_FRACTION = 2 / 3  # "close to a limit": beyond two thirds of the way from mean to limit
 POLARITIES = ("higher", "lower", "neither")
-# When rules disagree about a point's side, the strongest evidence about its own level wins.
-RULE_PRECEDENCE = ("outside", "two_of_three", "shift", "trend")
-DEFAULT_CHANGE_POINTS = Path(__file__).resolve().parent.parent / "data" / "change_points.csv"
+# When rules disagree about a point, the first that fired decides (ptd_special_cause_type).
+RULE_PRECEDENCE = ("outside", "trend", "two_of_three", "shift")
 XMR_COLUMNS = (
     "segment",
     "mean",
@@ -52,9 +55,10 @@ XMR_COLUMNS = (
     "lower",
     "moving_range",
     "rule_outside",
-    "rule_shift",
     "rule_trend",
     "rule_two_of_three",
+    "rule_shift",
+    "rule",
     "variation",
     "side",
 )
@@ -67,7 +71,7 @@ def _month_number(value: object, what: str = "period") -> int:
     return value.year * 12 + value.month - 1
 
 
-def _checked(series: pd.DataFrame, polarity: str, baseline_points: int) -> pd.DataFrame:
+def _checked(series: pd.DataFrame, polarity: str, baseline_points: int | None) -> pd.DataFrame:
     """The input, sorted by period with numeric values, or a ValueError saying what to fix."""
     if not isinstance(series, pd.DataFrame):
         raise ValueError("series must be a pandas DataFrame with columns 'period' and 'value'")
@@ -79,7 +83,7 @@ def _checked(series: pd.DataFrame, polarity: str, baseline_points: int) -> pd.Da
         )
     if polarity not in POLARITIES:
         raise ValueError(f"unknown polarity {polarity!r}; use 'higher', 'lower' or 'neither'")
-    if baseline_points < 2:
+    if baseline_points is not None and baseline_points < 2:
         raise ValueError("baseline_points must be at least 2: limits need one moving range")
     frame = series.copy()
     try:
@@ -101,19 +105,36 @@ def _checked(series: pd.DataFrame, polarity: str, baseline_points: int) -> pd.Da
     return frame.sort_values("_month", kind="stable").reset_index(drop=True)
 
 
+def _as_change_point(point: dt.date | ChangePoint) -> ChangePoint:
+    if isinstance(point, ChangePoint):
+        return point
+    _month_number(point, "change point")
+    return ChangePoint("*", dt.date(point.year, point.month, 1), "")
+
+
 def _segments(
-    months: np.ndarray, plotted: np.ndarray, change_points: Sequence[dt.date]
-) -> np.ndarray:
-    """Segment number of each row; a change point counts only with MIN_POINTS on each side."""
+    months: np.ndarray, points: Sequence[ChangePoint], baseline_points: int | None
+) -> tuple[np.ndarray, list[int | None]]:
+    """Segment number of each row, and each segment's fixed baseline length (None: all).
+
+    Every change point after the first month starts a segment (the reference's `rebase`);
+    one at or before the first month can only fix the first segment's baseline.
+    """
     segment = np.zeros(len(months), dtype=int)
-    start = months.min() if len(months) else 0
-    for change in sorted({_month_number(c, "change point") for c in change_points}):
-        before = plotted & (months >= start) & (months < change)
-        after = plotted & (months >= change)
-        if before.sum() >= MIN_POINTS and after.sum() >= MIN_POINTS:
-            segment[months >= change] += 1
-            start = change
-    return segment
+    baselines: list[int | None] = [baseline_points]
+    if not len(months):
+        return segment, baselines
+    first, last, seen = int(months.min()), int(months.max()), set()
+    for point in sorted(points, key=lambda p: p.month):
+        month = _month_number(point.month, "change point")
+        if month <= first:
+            if baseline_points is None:
+                baselines[0] = point.baseline_months
+        elif month <= last and month not in seen:
+            segment[months >= month] += 1
+            baselines.append(point.baseline_months)
+        seen.add(month)
+    return segment, baselines
 
 
 def _long_runs(labels: np.ndarray, min_length: int) -> np.ndarray:
@@ -128,59 +149,81 @@ def _long_runs(labels: np.ndarray, min_length: int) -> np.ndarray:
     return flags
 
 
+def _trend(values: np.ndarray) -> np.ndarray:
+    """Each point's trend direction (+1 rising, -1 falling, 0 in no trend of TREND_RUN points).
+
+    `ptd_seven_point_trend`: seven points whose six steps all rise (or all fall); an equal
+    neighbour breaks it. A point in a trend takes the direction of its step to the right when
+    the next point is in a trend too, else of its step from the left; a step of zero there
+    reads as falling, as the reference's `ifelse(sdy == 1, "In", "De")` does.
+    """
+    steps = np.sign(np.diff(values)).astype(int)
+    in_run = _long_runs(steps, TREND_RUN - 1)
+    part = np.zeros(len(values), dtype=bool)
+    part[:-1] |= in_run
+    part[1:] |= in_run
+    trend = np.zeros(len(values), dtype=int)
+    for i in np.flatnonzero(part):
+        right = i + 1 < len(values) and part[i + 1]
+        step = steps[i] if right else steps[i - 1]
+        trend[i] = 1 if step == 1 else -1
+    return trend
+
+
+def _two_of_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """`ptd_two_in_three`: in three consecutive points all on one side of the mean, at least
+    two close to a limit; only the close points are flagged (`ptd_part_of_two_in_three`)."""
+    flagged = np.zeros(len(close), dtype=bool)
+    for start in range(len(close) - 2):
+        window = slice(start, start + 3)
+        if close[window].sum() >= 2 and abs(side[window].sum()) == 3:
+            flagged[window] |= close[window]
+    return np.where(flagged, side, 0)
+
+
 def _rules(values: np.ndarray, centre: float, width: float) -> dict[str, np.ndarray]:
     """Each rule's side (+1 high, -1 low, 0 not flagged) for one segment's plotted points.
 
-    Deviations from the mean are compared with the limit width (rather than values with the
-    limits) so that adding a constant to every value cannot change a flag through rounding.
-    A comparison with a NaN width (no moving ranges) is False, so such a segment flags only
-    shifts and trends.
+    `ptd_spc_standard` compares values with mean ± width; deviations from the mean are
+    compared with the width here, the same test, so that adding a constant to every value
+    cannot change a flag through rounding. A NaN width (no moving ranges) flags only shifts
+    and trends.
     """
     deviation = values - centre
     side = np.sign(deviation).astype(int)
-    outside = np.where(np.abs(deviation) > width, side, 0)
-    shift = np.where(_long_runs(side, SHIFT_RUN), side, 0)
-
-    steps = np.sign(np.diff(values)).astype(int)
-    in_trend = _long_runs(steps, TREND_RUN - 1)
-    trend = np.zeros(len(values), dtype=int)
-    trend[1:] = np.where(in_trend, steps, 0)  # a point takes the direction of the run it ends
-    trend[:-1] = np.where((trend[:-1] == 0) & in_trend, steps, trend[:-1])
-
-    close = np.where(np.abs(deviation) > CLOSE_FRACTION * width, side, 0)
-    two_of_three = np.zeros(len(values), dtype=int)
-    for start in range(len(values) - 2):
-        window = close[start : start + 3]
-        for direction in (1, -1):
-            if (window == direction).sum() >= 2:
-                hits = start + np.flatnonzero(window == direction)
-                two_of_three[hits] = direction
-    return {"outside": outside, "two_of_three": two_of_three, "shift": shift, "trend": trend}
+    outside = np.abs(deviation) > width
+    close = ~outside & (np.abs(deviation) > CLOSE_FRACTION * width)
+    return {
+        "outside": np.where(outside, side, 0),
+        "trend": _trend(values),
+        "two_of_three": _two_of_three(close, side),
+        "shift": np.where(_long_runs(side, SHIFT_RUN), side, 0),
+    }
 
 
 def xmr(
     series: pd.DataFrame,
     polarity: str,
-    change_points: Sequence[dt.date] = (),
-    baseline_points: int = BASELINE_POINTS,
+    change_points: Sequence[dt.date | ChangePoint] = (),
+    baseline_points: int | None = None,
 ) -> pd.DataFrame:
     """An XmR chart of a monthly series: the input rows, sorted by period, with added columns.
 
-    `segment`, `mean`, `upper`, `lower`, `moving_range`, the four rule flags (`rule_outside`,
-    `rule_shift`, `rule_trend`, `rule_two_of_three`), `variation` ("improvement", "concern",
-    "neither" for special cause when polarity is neither, "common") and `side` ("high" or
-    "low" for special cause). Rows without a value have no flags and an empty variation.
+    `segment`, `mean`, `upper`, `lower`, `moving_range`, a flag per rule (`rule_outside`,
+    `rule_trend`, `rule_two_of_three`, `rule_shift`: every rule that fired), `rule` (the one
+    that decides, by RULE_PRECEDENCE, or ""), `variation` ("improvement", "concern", "neither"
+    for special cause when polarity is neither, "common", or "" for a month with no figure or
+    in a segment of fewer than MIN_POINTS) and `side` ("high" or "low" for special cause).
 
-    A point flagged on different sides by different rules takes the side of the strongest
-    evidence about its own level: outside the limits, then two of three close to a limit, then
-    a shift, then a trend. A rising trend is high, so an improvement when higher is better.
+    `change_points` are months (or catalogue `ChangePoint`s, which may fix a baseline length)
+    from which the limits are recalculated; `baseline_points` fixes the first segment's.
     """
     frame = _checked(series, polarity, baseline_points)
     values = frame["value"].to_numpy()
     months = frame["_month"].to_numpy()
     plotted = ~np.isnan(values)
-    enough = plotted.sum() >= MIN_POINTS
-    segment = _segments(months, plotted, change_points if enough else ())
+    points = [_as_change_point(p) for p in change_points]
+    segment, baselines = _segments(months, points, baseline_points)
 
     moving_range = np.full(len(values), np.nan)
     if len(values) > 1:
@@ -189,9 +232,11 @@ def xmr(
 
     centre, width = np.full(len(values), np.nan), np.full(len(values), np.nan)
     rules = {name: np.zeros(len(values), dtype=int) for name in RULE_PRECEDENCE}
-    for number in np.unique(segment) if enough else ():
+    for number in np.unique(segment):
         rows = np.flatnonzero((segment == number) & plotted)
-        baseline = rows[:baseline_points]
+        if len(rows) < MIN_POINTS:
+            continue
+        baseline = rows[: baselines[number]] if baselines[number] else rows
         ranges = moving_range[baseline][~np.isnan(moving_range[baseline])]
         seg_centre = float(values[baseline].mean())
         seg_width = LIMIT_FACTOR * float(ranges.mean()) if ranges.size else np.nan
@@ -200,11 +245,13 @@ def xmr(
             rules[name][rows] = sides
 
     side = np.zeros(len(values), dtype=int)
+    rule = np.full(len(values), "", dtype=object)
     for name in RULE_PRECEDENCE:
-        side = np.where(side == 0, rules[name], side)
+        deciding = (side == 0) & (rules[name] != 0)
+        side, rule = np.where(deciding, rules[name], side), np.where(deciding, name, rule)
     good = {"higher": 1, "lower": -1, "neither": 0}[polarity]
     variation = np.select(
-        [~plotted | ~enough, side == 0, good == 0, side == good],
+        [~plotted | np.isnan(centre), side == 0, good == 0, side == good],
         ["", "common", "neither", "improvement"],
         "concern",
     )
@@ -215,9 +262,10 @@ def xmr(
         lower=centre - width,
         moving_range=moving_range,
         rule_outside=rules["outside"] != 0,
-        rule_shift=rules["shift"] != 0,
         rule_trend=rules["trend"] != 0,
         rule_two_of_three=rules["two_of_three"] != 0,
+        rule_shift=rules["shift"] != 0,
+        rule=rule.astype(str),
         variation=variation,
         side=np.select([side > 0, side < 0], ["high", "low"], ""),
     )
@@ -266,17 +314,24 @@ ASSURANCE_ICONS = {
 
 
 def _latest(frame: pd.DataFrame, polarity: str) -> pd.DataFrame:
-    """The plotted rows of an `xmr` frame, checked, oldest first."""
+    """The plotted rows of an `xmr` frame's current (last) segment, checked, oldest first."""
     if polarity not in POLARITIES:
         raise ValueError(f"unknown polarity {polarity!r}; use 'higher', 'lower' or 'neither'")
     missing = [c for c in ("period", "value", *XMR_COLUMNS) if c not in frame.columns]
     if missing:
         raise ValueError(f"frame lacks {', '.join(missing)}; pass the frame that xmr() returned")
-    return frame[frame["value"].notna()].sort_values("period")
+    rows = frame[frame["value"].notna()].sort_values("period")
+    return rows[rows["segment"] == rows["segment"].iloc[-1]] if len(rows) else rows
 
 
-def _too_few(kind: type[Icon], plotted: int) -> Icon:
-    label = f"Too few points for SPC: {MIN_POINTS} months are needed and there are {plotted}"
+def _too_few(kind: type[Icon], rows: pd.DataFrame) -> Icon:
+    since = ""
+    if len(rows) and rows["segment"].iloc[-1] > 0:
+        start = rows["period"].iloc[0]
+        since = f" since the limits were recalculated in {start:%B %Y}"
+    label = (
+        f"Too few points for SPC: {MIN_POINTS} months are needed and there are {len(rows)}{since}"
+    )
     return kind("too_few_points", label, "…")
 
 
@@ -284,7 +339,7 @@ def variation_icon(frame: pd.DataFrame, polarity: str) -> VariationIcon:
     """The variation icon for the latest plotted month of an `xmr` frame."""
     rows = _latest(frame, polarity)
     if len(rows) < MIN_POINTS:
-        return _too_few(VariationIcon, len(rows))
+        return _too_few(VariationIcon, rows)
     last = rows.iloc[-1]
     if last["variation"] == "common":
         return VARIATION_ICONS["common_cause"]
@@ -294,13 +349,15 @@ def variation_icon(frame: pd.DataFrame, polarity: str) -> VariationIcon:
 
 
 def assurance_icon(frame: pd.DataFrame, target: float | None, polarity: str) -> AssuranceIcon:
-    """Can the current process be relied on to meet `target`? Judged on the latest limits.
+    """Can the current process be relied on to meet `target`? `ptd_calculate_assurance_type`.
 
-    Meeting means reaching the target or better, so a limit exactly on the target still passes.
+    Judged on the current segment's limits only: a target beyond the upper limit is a fail when
+    higher is better (a pass when lower is), beyond the lower limit the reverse, and anything
+    else, including a target exactly on a limit, is hit and miss.
     """
     rows = _latest(frame, polarity)
     if len(rows) < MIN_POINTS:
-        return _too_few(AssuranceIcon, len(rows))
+        return _too_few(AssuranceIcon, rows)
     if polarity == "neither":
         return AssuranceIcon("none", "No assurance: neither higher nor lower is better", "–")
     if target is None or pd.isna(target):
@@ -308,44 +365,38 @@ def assurance_icon(frame: pd.DataFrame, target: float | None, polarity: str) -> 
     upper, lower = rows["upper"].iloc[-1], rows["lower"].iloc[-1]
     if pd.isna(upper) or pd.isna(lower):
         return AssuranceIcon("none", "No assurance: no consecutive months to set limits", "–")
-    worst, best = (lower, upper) if polarity == "higher" else (upper, lower)
-    sign = 1 if polarity == "higher" else -1
-    if sign * (worst - target) >= 0:
-        return ASSURANCE_ICONS["pass"]
-    if sign * (best - target) < 0:
-        return ASSURANCE_ICONS["fail"]
+    if target > upper:
+        return ASSURANCE_ICONS["fail" if polarity == "higher" else "pass"]
+    if target < lower:
+        return ASSURANCE_ICONS["pass" if polarity == "higher" else "fail"]
     return ASSURANCE_ICONS["hit_and_miss"]
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+def sustained_change(frame: pd.DataFrame) -> dt.date | None:
+    """The first month of a shift still holding at the latest month, or None.
 
-
-def load_change_points(path: str | os.PathLike[str] | None = None) -> dict[str, list[dt.date]]:
-    """Change points by indicator code ('*' for all) from `data/change_points.csv`.
-
-    Kept as data rather than code so that an analyst can record a known change in how the
-    work is done, with its reason, without a release. Lines starting with '#' are comments.
+    A run of SHIFT_RUN or more plotted months on one side of the current segment's mean that
+    reaches the latest month means the process has moved since the run began: a reason to
+    consider a recalculation point, which is an analyst's decision, never made silently here.
     """
-    path = Path(path) if path else DEFAULT_CHANGE_POINTS
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        numbered = [(n, line) for n, line in enumerate(fh, start=1) if not line.startswith("#")]
-    reader = csv.DictReader(line for _, line in numbered)
-    missing = {"indicator", "month", "reason"} - set(reader.fieldnames or ())
-    if missing:
-        raise ValueError(f"{path.name}: the header must be indicator,month,reason")
-    found: dict[str, set[dt.date]] = {}
-    for i, row in enumerate(reader):
-        where = f"{path.name} line {numbered[i + 1][0]}"
-        code, month = (row["indicator"] or "").strip(), (row["month"] or "").strip()
-        match = _MONTH.match(month)
-        if not code:
-            raise ValueError(f"{where}: indicator is blank; give a code or '*' for all")
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise ValueError(f"{where}: month '{month}' must be YYYY-MM, for example 2015-04")
-        found.setdefault(code, set()).add(dt.date(int(match[1]), int(match[2]), 1))
-    return {code: sorted(months) for code, months in found.items()}
+    rows = frame[frame["value"].notna() & frame["mean"].notna()].sort_values("period")
+    if rows.empty or rows["segment"].iloc[-1] != frame["segment"].max():
+        return None
+    rows = rows[rows["segment"] == rows["segment"].iloc[-1]]
+    sides = np.sign(rows["value"].to_numpy() - rows["mean"].to_numpy())
+    if sides[-1] == 0:
+        return None
+    run = len(sides) - 1
+    while run > 0 and sides[run - 1] == sides[-1]:
+        run -= 1
+    return rows["period"].iloc[run] if len(sides) - run >= SHIFT_RUN else None
 
 
-def change_points_for(code: str, points: dict[str, list[dt.date]]) -> list[dt.date]:
-    """The change points that apply to one indicator: its own and those for all ('*')."""
-    return sorted(set(points.get(code, [])) | set(points.get("*", [])))
+def change_points_for(code: str, points: Sequence[ChangePoint]) -> list[ChangePoint]:
+    """The change points that apply to one indicator: its own, and those for all ('*').
+
+    Where both name the same month the indicator's own row (its reason and baseline) wins.
+    """
+    chosen = {p.month: p for p in points if p.indicator == "*"}
+    chosen.update({p.month: p for p in points if p.indicator == code})
+    return [chosen[month] for month in sorted(chosen)]

@@ -92,6 +92,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class ChangePoint:
+    """From `month` on, an indicator's SPC mean and limits are recalculated, for `reason`.
+
+    A known, sustained change in how the work is done, recorded in `change_points.csv` so
+    an analyst can add one without a release. `baseline_months` fixes the new limits on the
+    first N plotted months from `month`; None (the default) uses every plotted month.
+    """
+
+    indicator: str  # an indicator code, or "*" for every indicator
+    month: dt.date
+    reason: str
+    baseline_months: int | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     indicators: tuple[Indicator, ...]
     families: tuple[Family, ...]
@@ -99,6 +114,7 @@ class Catalogue:
     breakdown_labels: dict[str, str]
     targets: tuple[Target, ...]
     events: tuple[Event, ...]
+    change_points: tuple[ChangePoint, ...] = ()
     _by_key: dict[str, Indicator] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -188,8 +204,40 @@ def _month(text: str, where: str) -> dt.date:
         raise CatalogueError(f"{where}: month '{text}' {err}") from None
 
 
+def _baseline_months(text: str, where: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 2:
+        raise CatalogueError(
+            f"{where}: baseline_months '{text}' must be a whole number of months, at least 2 "
+            "(limits need one moving range), or blank to use every month"
+        )
+    return int(text)
+
+
+def _change_points(path: Path, codes: list[str]) -> tuple[ChangePoint, ...]:
+    """The SPC recalculation points, checked: known indicator, a month, a reason, once each."""
+    if not path.exists():
+        return ()
+    points: dict[tuple[str, dt.date], ChangePoint] = {}
+    for line, row in _data_rows(path):
+        where = f"{path.name} line {line}"
+        code = (row.get("indicator") or "").strip()
+        if code != "*" and code not in codes:
+            raise CatalogueError(f"{where}: unknown indicator '{code}'; give a code or '*' for all")
+        month = _month((row.get("month") or "").strip(), where)
+        reason = (row.get("reason") or "").strip()
+        if not reason:
+            raise CatalogueError(f"{where}: reason is blank; say what changed in the work")
+        if (code, month) in points:
+            raise CatalogueError(f"{where}: {code} already has a change point in {month:%Y-%m}")
+        baseline = _baseline_months((row.get("baseline_months") or "").strip(), where)
+        points[(code, month)] = ChangePoint(code, month, reason, baseline)
+    return tuple(sorted(points.values(), key=lambda p: (p.month, p.indicator)))
+
+
 def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
-    """Read and check indicators.toml, targets.csv and events.csv."""
+    """Read and check indicators.toml, targets.csv, events.csv and change_points.csv."""
     path = data_dir / "indicators.toml"
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
@@ -238,6 +286,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         breakdown_labels={k: v.get("label", k) for k, v in breakdowns.items()},
         targets=tuple(targets),
         events=events,
+        change_points=_change_points(data_dir / "change_points.csv", codes),
     )
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from ui.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
 
-from analysis.comparators import SYMBOL_MEANINGS, display_value, ordinal
+from analysis.comparators import display_value, ordinal
 from etl.benchmarks.comparison import Comparison, comparison, rank_trend
 from etl.benchmarks.published import (
     CouncilArea,
@@ -97,8 +97,8 @@ def _comparator_table(c: Comparison, stat: str) -> pd.DataFrame:
     m, sn, area = c.measure, c.neighbours, c.council
     n = f"{sn.with_values} of {sn.neighbours} with a figure"
     rows = [
-        ("England", _fmt(m, *c.england)),
-        (area.region_name or "Region (not known)", _fmt(m, *c.region)),
+        ("England", c.display(c.england)),
+        (area.region_name or "Region (not known)", c.display(c.region)),
         (f"Statistical-neighbour mean ({n})", _fmt(m, sn.mean)),
         (f"Statistical-neighbour median ({n})", _fmt(m, sn.median)),
         ("Top-quartile threshold (all councils)", _fmt(m, c.position.top_quartile_threshold)),
@@ -111,11 +111,11 @@ def _height(table: pd.DataFrame) -> int:
     return 38 + 35 * len(table)
 
 
-def _symbol_key() -> None:
-    shown = ", ".join(f"**{s}** = {meaning}" for s, meaning in SYMBOL_MEANINGS.items())
+def _symbol_key(c: Comparison) -> None:
+    shown = ", ".join(f"**{s}** = {meaning}" for s, meaning in c.symbol_meanings.items())
     st.caption(
-        f"Symbols (DfE convention): {shown}. A symbol is never a zero; a council with a "
-        "symbol is not ranked."
+        f"Symbols (DfE convention): {shown}; the meanings {c.symbol_source} give them. "
+        "A symbol is never a zero; a council with a symbol is not ranked."
     )
 
 
@@ -208,7 +208,7 @@ def main() -> None:
         polarity=m.polarity,
         period_label=c.period_label,
         council_name=area.name,
-        england=None if m.unit == "count" else (c.england[0], f"England {_fmt(m, *c.england)}"),
+        england=None if m.unit == "count" else (c.england[0], f"England {c.display(c.england)}"),
         neighbour_average=(average, f"Neighbour {stat} {_fmt(m, average)}"),
     )
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="comparison_bars")
@@ -220,7 +220,7 @@ def main() -> None:
     st.markdown("**The chart as a table** (best first)")
     for table in (_neighbour_table(c), _comparator_table(c, stat)):
         st.dataframe(table, hide_index=True, width="stretch", height=_height(table))
-    _symbol_key()
+    _symbol_key(c)
 
     _rank_section(c, trend)
 

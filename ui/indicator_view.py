@@ -17,13 +17,14 @@ import streamlit as st
 
 from analysis.rag import RAG_ICONS, RAG_WORDS, rag, with_targets
 from analysis.scorecard import build_scorecard, headline_breakdown
-from analysis.spc import load_change_points
 from analysis.spc_view import (
     PLAIN_ENGLISH,
     SpcResult,
+    current_segment,
     headline_series,
     icon_text,
     indicator_spc,
+    spc_notes,
     too_few_message,
 )
 from analysis.summary import format_target, summary_sentence
@@ -62,7 +63,7 @@ def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
     """The scorecard for a month, built once per data version (the build is pure)."""
     values = data.current_values(path, data_version)
     return build_scorecard(
-        values, data.targets(path, data_version), catalogue(), as_at, load_change_points()
+        values, data.targets(path, data_version), catalogue(), as_at, catalogue().change_points
     )
 
 
@@ -87,7 +88,7 @@ def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcRe
         data.current_values(path, data_version), code, headline_breakdown(indicator, cat)
     )
     return indicator_spc(
-        indicator, series, data.targets(path, data_version), as_at, load_change_points()
+        indicator, series, data.targets(path, data_version), as_at, cat.change_points
     )
 
 
@@ -104,6 +105,7 @@ def spc_figure(path: str, data_version: str, code: str, first: dt.date, last: dt
         council=council_name(),
         first=first,
         last=last,
+        recalculations=result.recalculations,
     )
 
 
@@ -285,12 +287,14 @@ def _spc_block(
         key=f"spc_{indicator.code}",
     )
     if not result.enough:
-        st.info(too_few_message(int(result.frame["value"].notna().sum())))
+        st.info(too_few_message(*current_segment(result.frame)))
     else:
         st.markdown(
             f"**Variation, {long_label(last)}:** {icon_text(result.variation)}  \n"
             f"**Assurance against the target:** {icon_text(result.assurance)}"
         )
+    for note in spc_notes(result):  # recalculations, and why the verdict reads as it does
+        st.markdown(note)
     with st.expander("What is a statistical process control chart?"):
         st.markdown(PLAIN_ENGLISH)
 

@@ -89,6 +89,7 @@ def _national_lines(
                 kind="neighbours",
                 value=sn[neighbour_stat],
                 symbol=None,
+                symbol_convention="gss",
                 source=(
                     f"{neighbour_stat.capitalize()} of the council's statistical neighbours with "
                     f"a figure (DfE model {area.neighbour_model}); {found.source}"
@@ -106,15 +107,19 @@ def _national_lines(
     lines["year"] = lines["year"].astype(int)
     lines["segment"] = cmp.segments(lines["year"], found.series_break_year)
     lines["break_before"] = lines["year"] == (found.series_break_year or -1)
-    lines["symbol_meaning"] = lines["symbol"].map(cmp.symbol_meaning)
+    symbols, conventions = lines["symbol"].tolist(), lines["symbol_convention"].tolist()
+    lines["symbol_meaning"] = [
+        cmp.symbol_meaning(sym, conv) for sym, conv in zip(symbols, conventions, strict=True)
+    ]
     lines["label"] = [
-        f"{s} {p}: {cmp.display_value(v, sym, found.unit, found.decimals)}"
+        f"{s} {p}: {cmp.display_value(v, sym, found.unit, found.decimals, conv)}"
         + (f" ({n} of {len(area.neighbour_codes)} with a figure)" if _partial(n, area) else "")
-        for s, p, v, sym, n in zip(
+        for s, p, v, sym, conv, n in zip(
             lines["series"],
             lines["period_label"],
             lines["value"],
             lines["symbol"],
+            conventions,
             lines["neighbours_with_figure"],
             strict=True,
         )

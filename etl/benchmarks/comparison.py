@@ -52,6 +52,22 @@ class Comparison:
     sentence: str
     source: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    symbol_convention: str = "gss"  # of the file this year's figures came from
+
+    @property
+    def symbol_meanings(self) -> dict[str, str]:
+        """Every symbol's meaning as this year's source file uses it (for the page's key)."""
+        return dict(cmp.SYMBOL_CONVENTIONS[self.symbol_convention])
+
+    @property
+    def symbol_source(self) -> str:
+        """Whose convention the symbols follow, in words."""
+        return cmp.CONVENTION_NAMES[self.symbol_convention]
+
+    def display(self, figure: tuple[float | None, str | None]) -> str:
+        """A (value, symbol) of this comparison as members read it, in its source's words."""
+        m = self.measure
+        return cmp.display_value(*figure, m.unit, m.decimals, self.symbol_convention)
 
 
 def comparison(
@@ -89,6 +105,7 @@ def comparison_in(
     ranked = rank_councils(councils, m.polarity)
     tied = cmp.tied_with(ranked, position.rank)
     bars = _bars(ranked, area, m)
+    convention = convention_of(values, area.la_code)
     sentence = cmp.comparison_sentence(
         period_label=period,
         measure_name=m.name,
@@ -102,6 +119,7 @@ def comparison_in(
         polarity=m.polarity,
         rank=cmp.rank_phrase(position.rank, position.ranked, tied),
         band=position.band,
+        convention=convention,
     )
     sources = sorted(set(values["source"])) if len(values) else [m.source]
     return Comparison(
@@ -120,7 +138,19 @@ def comparison_in(
         sentence=sentence,
         source="; ".join(sources),
         notes=_notes(m, year),
+        symbol_convention=convention,
     )
+
+
+def convention_of(values: pd.DataFrame, la_code: str) -> str:
+    """The symbol convention of one year's figures: the council's row's source, else England's,
+    else any row's (one year of a measure comes from one file)."""
+    if values.empty or "symbol_convention" not in values:
+        return "gss"
+    mine = values[values["area_code"] == str(la_code)]
+    england = values[values["area_code"] == ENGLAND_CODE]
+    row = next(f for f in (mine, england, values) if not f.empty)
+    return str(row["symbol_convention"].iloc[0])
 
 
 def _bars(ranked: pd.DataFrame, area: CouncilArea, m: Measure) -> pd.DataFrame:
@@ -137,14 +167,15 @@ def _bars(ranked: pd.DataFrame, area: CouncilArea, m: Measure) -> pd.DataFrame:
     rows["is_council"] = rows["area_code"] == area.la_code
     order = {c: i for i, c in enumerate(area.neighbour_codes, start=1)}
     rows["closeness_rank"] = rows["area_code"].map(order).astype("Int64")
+    symbols = rows.get("symbol", pd.Series(None, index=rows.index)).tolist()
+    conventions = rows.get("symbol_convention", pd.Series("gss", index=rows.index)).tolist()
     rows["display"] = [
-        cmp.display_value(v, s, m.unit, m.decimals)
-        for v, s in zip(rows["value"], rows.get("symbol", pd.Series(None, index=rows.index)),
-                        strict=True)
-    ]  # fmt: skip
-    rows["symbol_meaning"] = rows.get("symbol", pd.Series(None, index=rows.index)).map(
-        cmp.symbol_meaning
-    )
+        cmp.display_value(v, s, m.unit, m.decimals, conv)
+        for v, s, conv in zip(rows["value"], symbols, conventions, strict=True)
+    ]
+    rows["symbol_meaning"] = [
+        cmp.symbol_meaning(s, conv) for s, conv in zip(symbols, conventions, strict=True)
+    ]
     keep = ["area_code", "area_name", "is_council", "closeness_rank", "value", "symbol",
             "display", "symbol_meaning", "rank", "band"]  # fmt: skip
     return cmp.order_best_first(rows.reindex(columns=keep), m.polarity).reset_index(drop=True)
@@ -166,11 +197,14 @@ def _notes(m: Measure, year: int) -> tuple[str, ...]:
 def rank_trend(store: Store, key: str) -> pd.DataFrame:
     """The council's rank, number ranked and band each year, with the method-change segment."""
     m = measure(key)
-    frame = cmp.rank_by_year(measure_values(store, key), council().la_code, m.polarity)
+    values = measure_values(store, key)
+    la_code = council().la_code
+    frame = cmp.rank_by_year(values, la_code, m.polarity)
     frame["segment"] = cmp.segments(frame["year"], m.series_break_year)
     frame["short_label"] = [cmp.short_period_label(int(y), m.period_basis) for y in frame["year"]]
+    by_year = {int(y): convention_of(v, la_code) for y, v in values.groupby("year")}
     frame["display"] = [
-        cmp.display_value(v, s, m.unit, m.decimals)
-        for v, s in zip(frame["value"], frame["symbol"], strict=True)
+        cmp.display_value(v, s, m.unit, m.decimals, by_year.get(int(y), "gss"))
+        for v, s, y in zip(frame["value"], frame["symbol"], frame["year"], strict=True)
     ]
     return frame

@@ -33,6 +33,9 @@ from etl.store.benchmark_releases import current_values, neighbours
 from etl.store.database import Store
 
 ENGLAND_CODE = "E92000001"
+# Which symbol convention (analysis.comparators.SYMBOL_CONVENTIONS) each kind of file uses;
+# any other kind uses the GSS symbols.
+SYMBOL_CONVENTION_BY_KIND = {"sfr_cla": "sfr"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,18 @@ def measure_values_in(con: duckdb.DuckDBPyConnection, key: str, year: int | None
     frame = frame[frame["geographic_level"] != OWN_LEVEL].reset_index(drop=True)
     frame["area_code"] = frame["area_code"].astype(str)
     frame["symbol"] = frame["symbol"].where(frame["symbol"].notna(), None)
+    frame["symbol_convention"] = symbol_conventions_in(con, frame["release_id"])
     return frame
+
+
+def symbol_conventions_in(con: duckdb.DuckDBPyConnection, release_ids: pd.Series) -> list[str]:
+    """The symbol convention of each figure's source: the kind of file its release came from.
+
+    An 'x' in an SFR table (2013-2017) is a count of 1 to 5, suppressed; in DfE open data it is
+    "not available" (see `analysis.comparators.SYMBOL_CONVENTIONS`).
+    """
+    kinds = dict(con.execute("SELECT id, file_kind FROM benchmark_releases").fetchall())
+    return [SYMBOL_CONVENTION_BY_KIND.get(kinds.get(int(r), ""), "gss") for r in release_ids]
 
 
 def council_years(store: Store, key: str) -> list[int]:

@@ -6,8 +6,10 @@ point (a new segment starts a new line, never joined to the old), plus the targe
 coloured as Making Data Count colours them (blue improvement, orange concern, purple special
 cause where neither direction is better, grey common cause) *and* drawn in a different marker
 shape for each, with the kind of variation and the rules that fired in the hover text, so the
-chart can be read without colour. Layout (title, fonts, financial years, events) is shared with
-`presentation.charts.indicator`, so the two views of an indicator look like one product.
+chart can be read without colour. Where the limits were recalculated a solid rule is drawn and
+labelled, with the recorded reason in its hover text (the page and report print it too).
+Layout (title, fonts, financial years, events) is shared with `presentation.charts.indicator`,
+so the two views of an indicator look like one product.
 """
 
 from __future__ import annotations
@@ -19,9 +21,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.rag import with_targets
-from analysis.spc import MIN_POINTS
-from analysis.spc_view import VARIATION_WORDS, point_description, too_few_message
-from core.catalogue import Event, Indicator
+from analysis.spc_view import (
+    VARIATION_WORDS,
+    current_segment,
+    point_description,
+    too_few_message,
+)
+from core.catalogue import ChangePoint, Event, Indicator
+from core.periods import long_label
 from presentation.charts.indicator import (
     TARGET_COLOUR,
     _base_layout,
@@ -35,6 +42,7 @@ from presentation.charts.indicator import (
 
 LINE_COLOUR = "#505A5F"
 MEAN_COLOUR = "#0B0C0C"
+RECALCULATION_COLOUR = "#0B0C0C"
 # Making Data Count colours, each with its own marker shape: colour is never the only cue.
 VARIATION_MARKERS = {
     "improvement": {"symbol": "circle", "color": "#1D70B8", "size": 11},
@@ -64,6 +72,38 @@ def _segment_xy(frame: pd.DataFrame, column: str) -> tuple[list, list]:
     return xs, ys
 
 
+def _recalculations(
+    fig: go.Figure, points: Sequence[ChangePoint], first: dt.date, last: dt.date
+) -> None:
+    """A solid rule where the limits were recalculated, labelled, with the reason on hover."""
+    for point in points:
+        if not first <= point.month <= last:
+            continue
+        x = pd.Timestamp(point.month) - pd.Timedelta(days=15)  # between the two segments
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            line={"color": RECALCULATION_COLOUR, "width": 1.5},
+        )
+        fig.add_annotation(
+            x=x,
+            y=0.03,
+            xref="x",
+            yref="paper",
+            xanchor="left",
+            text="Limits recalculated",
+            hovertext=f"{long_label(point.month)}: {point.reason}",
+            showarrow=False,
+            font={"size": 11, "color": RECALCULATION_COLOUR},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+
+
 def _hover_number(indicator: Indicator) -> str:
     return "%{y:,." + str(indicator.decimals) + "f}" + ("%" if indicator.is_percent else "")
 
@@ -77,13 +117,15 @@ def spc_chart(
     council: str = "the council",
     first: dt.date | None = None,
     last: dt.date | None = None,
+    recalculations: Sequence[ChangePoint] = (),
 ) -> go.Figure:
     """The XmR chart of one indicator for the months first..last.
 
     `frame` is `analysis.spc.xmr`'s output for the indicator, computed over all its months up
-    to `last` (so limits do not move when the view narrows); only first..last are drawn. With
-    fewer than `MIN_POINTS` months there are no limits: the figures are drawn with a note
-    saying so, rather than limits worked out from a handful of months.
+    to `last` (so limits do not move when the view narrows); only first..last are drawn. A
+    segment with fewer than `MIN_POINTS` months has no limits; when no segment has them, the
+    figures are drawn with a note saying so, rather than limits from a handful of months.
+    `recalculations` (`SpcResult.recalculations`) are marked where the limits step.
     """
     fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x
     plotted = frame[frame["value"].notna()] if not frame.empty else frame
@@ -97,7 +139,7 @@ def spc_chart(
     title, subtitle = chart_title(indicator, council, first, last)
     _base_layout(fig, (title, subtitle + ": statistical process control"), indicator)
     _financial_years(fig, first, last)
-    enough = len(plotted) >= MIN_POINTS
+    enough = bool(plotted["mean"].notna().any()) if "mean" in plotted else False
     number = _hover_number(indicator)
 
     if enough:
@@ -162,7 +204,7 @@ def spc_chart(
         )
     if not enough:
         fig.add_annotation(
-            text=too_few_message(len(plotted)),
+            text=too_few_message(*current_segment(frame)),
             xref="paper",
             yref="paper",
             x=0,
@@ -174,5 +216,6 @@ def spc_chart(
             bgcolor="rgba(255,255,255,0.9)",
         )
     _events(fig, events, first, last)
+    _recalculations(fig, recalculations, first, last)
     _x_range(fig, first, last)
     return fig

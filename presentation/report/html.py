@@ -36,10 +36,9 @@ from analysis.scorecard import (
     headline_breakdown,
     latest_month,
 )
-from analysis.spc import load_change_points
-from analysis.spc_view import PLAIN_ENGLISH, headline_series, icon_text, indicator_spc
+from analysis.spc_view import PLAIN_ENGLISH, headline_series, icon_text, indicator_spc, spc_notes
 from analysis.summary import summary_sentence
-from core.catalogue import Catalogue, Indicator, catalogue
+from core.catalogue import Catalogue, ChangePoint, Indicator, catalogue
 from core.periods import add_months, long_label
 from core.settings import settings
 from etl.benchmarks.chart_lines import comparator_lines, comparator_note
@@ -89,7 +88,7 @@ class ReportInputs:
     comparators: dict[str, pd.DataFrame]
     sample: bool
     last_updated: dt.datetime | None
-    change_points: dict[str, list[dt.date]]
+    change_points: tuple[ChangePoint, ...]
 
 
 def read_inputs(store: Store, cat: Catalogue) -> ReportInputs:
@@ -101,7 +100,7 @@ def read_inputs(store: Store, cat: Catalogue) -> ReportInputs:
         comparators={i.code: comparator_lines(store, i.code) for i in cat.indicators},
         sample=showing_sample(store),
         last_updated=queries.last_updated(store),
-        change_points=load_change_points(),
+        change_points=cat.change_points,
     )
 
 
@@ -253,6 +252,7 @@ def _indicator(
             f"{escape(icon_text(spc.variation))}. "
             f"<strong>Assurance:</strong> {escape(icon_text(spc.assurance))}.</p>"
         )
+        parts += [f'<p class="spc">{escape(note)}</p>' for note in spc_notes(spc)]
     caption = comparator_caption(lines, first, as_at) if lines is not None else ""
     parts.append(f'<p class="note">{escape(caption or comparator_note(indicator))}</p>')
     commentary = str(card_row["commentary"] or "").strip()

@@ -1,4 +1,10 @@
-"""XmR charts against worked examples whose arithmetic is written out beside each test."""
+"""XmR charts against worked examples, each reasoned from the reference implementation.
+
+The reference is the NHS-R Community's NHSRplotthedots (which follows NHS England's Making Data
+Count Excel tool); each docstring names the function and line whose behaviour it pins:
+`ptd_spc_standard` (R/ptd_spc_standard.R) for limits, `ptd_special_cause_type` and its helpers
+(R/ptd_calculate_point_type.R) for the rules, `ptd_calculate_assurance_type` for assurance.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +14,30 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from analysis.spc import (
     MIN_POINTS,
     assurance_icon,
     change_points_for,
-    load_change_points,
+    sustained_change,
     variation_icon,
     xmr,
 )
-from core.catalogue import catalogue
+from core.catalogue import ChangePoint
 
 NAN = math.nan
-# A baseline whose limits are easy to work by hand, ending below the mean so that points
-# appended after it start their own runs:
+# Twelve months whose limits are easy to work by hand, ending below the mean so that points
+# appended after them start their own runs:
 #   values 12, 10, 12, 10, ... (12 points); mean = (6 × 12 + 6 × 10) / 12 = 11
 #   every moving range = 2, so the mean moving range = 2
 #   limits = 11 ± 2.66 × 2 = 11 ± 5.32 -> upper 16.32, lower 5.68
-#   "close to a limit" = beyond 11 ± (2/3 × 5.32) = 11 ± 3.5467 -> above 14.5467, below 7.4533
+#   "close" = beyond 11 ± (2/3 × 5.32) = 11 ± 3.5467 -> above 14.5467, below 7.4533
+# Rule tests append months to it and fix the limits on these twelve (the reference's
+# `fix_after_n_points = 12`), so the arithmetic above holds however many months follow.
 BASELINE = [12.0, 10.0] * 6
-UPPER, LOWER = 16.32, 5.68
+FIXED = 12
 
 
 def monthly(values: list[float], start: dt.date = dt.date(2020, 1, 1)) -> pd.DataFrame:
@@ -41,53 +49,79 @@ def monthly(values: list[float], start: dt.date = dt.date(2020, 1, 1)) -> pd.Dat
     return pd.DataFrame({"period": periods, "value": values})
 
 
+def appended(run: list[float], polarity: str = "higher") -> pd.DataFrame:
+    """BASELINE then `run`, limits fixed on BASELINE."""
+    return xmr(monthly(BASELINE + run), polarity, baseline_points=FIXED)
+
+
 def tail(frame: pd.DataFrame, column: str, n: int) -> list:
     return frame[column].tolist()[-n:]
 
 
-def test_limits_from_a_small_series_worked_by_hand():
-    # values 10 12 11 13 12 14 13 12 11 13 12 11: sum 144, mean 144 / 12 = 12
-    # moving ranges 2 1 2 1 2 1 1 1 2 1 1: sum 15, mean 15 / 11 = 1.363636...
-    # limits 12 ± 2.66 × 15 / 11 = 12 ± 3.627272... -> 15.627272..., 8.372727...
-    values = [10.0, 12, 11, 13, 12, 14, 13, 12, 11, 13, 12, 11]
+# Limits ------------------------------------------------------------------------------------
+
+
+def test_limits_come_from_every_month_of_the_segment_by_default():
+    """ptd_spc_standard: `fix_y = ifelse(row_number() <= (fix_after_n_points %||% Inf), y, NA)`
+    with no fixed length keeps every row, so later months move the mean and limits.
+
+    10 12 11 13 12 14 13 12 11 13 12 11 then 30 40: sum 144 + 70 = 214, mean 214 / 14;
+    moving ranges 2 1 2 1 2 1 1 1 2 1 1 (15), |30 - 11| = 19, |40 - 30| = 10: 44 / 13.
+    """
+    values = [10.0, 12, 11, 13, 12, 14, 13, 12, 11, 13, 12, 11, 30, 40]
     chart = xmr(monthly(values), "higher")
-    assert chart["mean"].tolist() == pytest.approx([12.0] * 12)
-    assert chart["upper"].iloc[0] == pytest.approx(12 + 2.66 * 15 / 11)
-    assert chart["lower"].iloc[0] == pytest.approx(12 - 2.66 * 15 / 11)
+    mean, width = 214 / 14, 2.66 * 44 / 13
+    assert chart["mean"].tolist() == pytest.approx([mean] * 14)
+    assert chart["upper"].iloc[0] == pytest.approx(mean + width)
+    assert chart["lower"].iloc[-1] == pytest.approx(mean - width)
     assert math.isnan(chart["moving_range"].iloc[0])
-    assert chart["moving_range"].tolist()[1:] == [2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1]
-    assert set(chart["variation"]) == {"common"}
+    assert chart["moving_range"].tolist()[1:] == [2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 19, 10]
+    assert tail(chart, "rule_outside", 2) == [True, True]  # 30 and 40 > 15.29 + 9.00
     assert (chart["segment"] == 0).all()
 
 
-def test_limits_are_held_from_the_baseline_not_recomputed_from_later_months():
-    # Later months (here 30 and 40) do not move the mean or limits worked out from the first 12.
-    chart = xmr(monthly([*BASELINE, 30.0, 40.0]), "higher")
-    assert chart["mean"].tolist() == pytest.approx([11.0] * 14)
-    assert chart["upper"].iloc[-1] == pytest.approx(UPPER)
-    assert tail(chart, "rule_outside", 2) == [True, True]
+def test_a_large_moving_range_is_not_screened_out():
+    """ptd_spc_standard: `mr` is only dropped `!options$screen_outliers`-false, and screening is
+    off by default (as in the Excel tool).
+
+    Eleven 10s and one 20: moving ranges 0 × 5, 10, 10, 0 × 4, mean 20 / 11. Screening would
+    drop both 10s (10 >= 3.267 × 20 / 11 = 5.94) and leave limits of zero width.
+    """
+    chart = xmr(monthly([10.0] * 6 + [20.0] + [10.0] * 5), "higher")
+    assert chart["upper"].iloc[0] == pytest.approx(130 / 12 + 2.66 * 20 / 11)
+    assert chart["rule_outside"].tolist() == [False] * 6 + [True] + [False] * 5
 
 
-def test_baseline_points_is_configurable():
-    # With a 4-point baseline, 12 10 12 10: mean 11, moving ranges 2 2 2, same limits;
-    # but a 4-point baseline of 10 10 10 10 followed by 12s gives mean 10, limits 10 ± 0.
+def test_a_fixed_baseline_holds_the_limits_on_its_first_months():
+    """ptd_spc_standard with `fix_after_n_points = 4`: mean and moving ranges of rows 1-4 only.
+
+    10 10 10 10 then eight 12s: mean 10, moving ranges 0, so limits 10 ± 0 and every 12 is
+    outside; from all twelve months the mean would be 136 / 12 and the limits 11.33 ± 0.48.
+    """
     chart = xmr(monthly([10.0] * 4 + [12.0] * 8), "higher", baseline_points=4)
     assert chart["mean"].iloc[-1] == 10 and chart["upper"].iloc[-1] == 10
     assert chart["rule_outside"].tolist() == [False] * 4 + [True] * 8
+    every = xmr(monthly([10.0] * 4 + [12.0] * 8), "higher")
+    assert every["mean"].iloc[-1] == pytest.approx(136 / 12)
+    assert every["upper"].iloc[-1] == pytest.approx(136 / 12 + 2.66 * 2 / 11)
+
+
+# Rule: outside the limits -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("appended", "expected"),
-    [
-        ([17.0], [True]),  # 17 > 16.32
-        ([16.0], [False]),  # 16 < 16.32: inside, although close to the limit
-        ([5.0], [True]),  # 5 < 5.68
-        ([6.0], [False]),  # 6 > 5.68
-    ],
+    ("run", "expected"),
+    [([17.0], True), ([16.0], False), ([5.0], True), ([6.0], False)],
 )
-def test_rule_outside_the_limits(appended, expected):
-    chart = xmr(monthly(BASELINE + appended), "higher")
-    assert tail(chart, "rule_outside", len(appended)) == expected
+def test_rule_outside_the_limits(run, expected):
+    """ptd_spc_standard: `outside_limits = (y > upl | y < lpl)`; 17 > 16.32, 16 < 16.32,
+    5 < 5.68, 6 > 5.68."""
+    chart = appended(run)
+    assert chart["rule_outside"].iloc[-1] == expected
+    assert chart["rule"].iloc[-1] == ("outside" if expected else "")
+
+
+# Rule: shift of 7 on one side of the mean ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -99,57 +133,137 @@ def test_rule_outside_the_limits(appended, expected):
         ([13.0] * 7, [True] * 7),
         # the baseline's final 10 plus six 9s make seven below
         ([9.0] * 6, [True] * 6),
-        # a point exactly on the mean breaks the run: 3 + 3 above
+        # a point exactly on the mean breaks the run: 3 + 3 above (and 3 + 4 below the mean
+        # would be no shift either)
         ([13.0] * 3 + [11.0] + [13.0] * 3, [False] * 7),
+        ([13.0] * 3 + [11.0] + [13.0] * 7, [False] * 4 + [True] * 7),
     ],
 )
 def test_rule_shift_needs_seven_points_on_one_side(run, expected):
-    chart = xmr(monthly(BASELINE + run), "higher")
+    """ptd_seven_point_one_side_mean: `all(vp[[i]] == vp[i - 1:6]) & vp[[i]] != 0`, the point
+    and the six before it on one side (a point on the mean has relative_to_mean 0, so it is in
+    no run); ptd_part_of_seven_trend then flags the six before it too."""
+    chart = appended(run)
     assert tail(chart, "rule_shift", len(run)) == expected
     assert chart["rule_shift"].iloc[11] == (run[0] == 9)  # the baseline's 10 joins a low run
     assert not chart["rule_shift"].iloc[:11].any()
 
 
+def test_a_shift_with_limits_from_every_month():
+    """Default limits: 9 13 9 13 9 13 then seven 13s: mean (3 × 9 + 10 × 13) / 13 = 12.08,
+    moving ranges 4 × 5 and 0 × 7 (20 / 12), limits 12.08 ± 4.43. The 13 at month 6 and the
+    seven after it are eight in a row above; the 9s are close below (9 < 12.08 - 2.955) but
+    each window of three mixes sides, so ptd_two_in_three's `abs(sum(rtm)) == 3` is false."""
+    chart = xmr(monthly([9.0, 13, 9, 13, 9, 13] + [13.0] * 7), "higher")
+    assert chart["mean"].iloc[0] == pytest.approx(157 / 13)
+    assert chart["upper"].iloc[0] == pytest.approx(157 / 13 + 2.66 * 20 / 12)
+    assert chart["rule_shift"].tolist() == [False] * 5 + [True] * 8
+    assert not chart["rule_two_of_three"].any()
+    assert chart["variation"].tolist() == ["common"] * 5 + ["improvement"] * 8
+
+
+# Rule: trend of 7 ---------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("run", "fires"),
     [
-        # the baseline ends 12, 10; 9 falls again (a 3-point fall), then the rise begins at 9
-        ([9.0, 9.5, 10, 10.5, 11], False),  # five rising points
-        ([9.0, 9.5, 10, 10.5, 11, 11.5], True),  # six rising points
-        ([9.0, 9.5, 10, 10, 10.5, 11, 11.5], False),  # equal neighbours break the trend
+        # the baseline ends 12, 10; 9 falls again, then the rise begins at 9
+        ([9.0, 9.5, 10, 10.5, 11, 11.5], False),  # six rising points: five rises
+        ([9.0, 9.5, 10, 10.5, 11, 11.5, 12], True),  # seven rising points: six rises
+        ([9.0, 9.5, 10, 10, 10.5, 11, 11.5, 12], False),  # an equal neighbour breaks it
     ],
 )
-def test_rule_trend_needs_six_points_rising_or_falling(run, fires):
-    chart = xmr(monthly(BASELINE + run), "higher")
+def test_rule_trend_needs_seven_points_each_rising(run, fires):
+    """ptd_seven_point_trend: `d <- sign(diff(y[i - 0:6])) * -1; all(d == 1)`, i.e. seven
+    points y[i-6..i] with six rises; a zero step fails `all`. ptd_part_of_seven_trend flags
+    all seven."""
+    chart = appended(run)
     assert tail(chart, "rule_trend", len(run)) == [fires] * len(run)
-    # none of these points is outside, close to a limit or in a run of 7 on one side
     assert not chart[["rule_outside", "rule_two_of_three", "rule_shift"]].any().any()
 
 
-def test_a_rising_trend_is_improvement_when_higher_is_better_even_below_the_mean():
-    # 9, 9.5 and 10 lie below the mean of 11, but the trend says they are rising.
-    run = [9.0, 9.5, 10, 10.5, 11, 11.5]
-    assert tail(xmr(monthly(BASELINE + run), "higher"), "variation", 6) == ["improvement"] * 6
-    assert tail(xmr(monthly(BASELINE + run), "lower"), "variation", 6) == ["concern"] * 6
+def test_a_rising_trend_is_high_even_below_the_mean():
+    """ptd_point_type: "7 Point Trend (Increasing)" matches "Increasing" -> +1, whatever side
+    of the mean the point is on: 9, 9.5 and 10 are below 11 but rising."""
+    run = [9.0, 9.5, 10, 10.5, 11, 11.5, 12]
+    assert tail(appended(run, "higher"), "variation", 7) == ["improvement"] * 7
+    assert tail(appended(run, "lower"), "variation", 7) == ["concern"] * 7
+    assert tail(appended(run, "neither"), "side", 7) == ["high"] * 7
+
+
+def test_the_peak_between_two_trends_takes_the_later_ones_direction():
+    """ptd_special_cause_type: "if a point is part of a trend either side, use right side":
+    8 .. 14 rises (seven points), 14 .. 8 falls (seven); the peak 14 reads as decreasing."""
+    run = [8.0, 9, 10, 11, 12, 13, 14, 13, 12, 11, 10, 9, 8]
+    chart = appended(run)
+    assert tail(chart, "rule_trend", 13) == [True] * 13
+    assert tail(chart, "side", 13) == ["high"] * 6 + ["low"] * 7
+
+
+# Rule: two of three close to a limit ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("run", "expected"),
     [
-        # 15 > 14.5467 twice in the window (15, 10, 15): both 15s flagged, the 10 is not
-        ([15.0, 10, 15], [True, False, True]),
-        # 15 and 15 are never within the same three consecutive points
-        ([15.0, 10, 10, 15], [False] * 4),
-        # 15 is close above, 7 close below (7 < 7.4533): not on the same side
+        # 15 > 14.5467 twice, and 12 > 11: all three above the mean. Both 15s, not the 12.
+        ([15.0, 12, 15], [True, False, True]),
+        # the same two close points, but 10 is below the mean: sides split, no flag
+        ([15.0, 10, 15, 10], [False] * 4),
+        # 15 close above, 7 close below (7 < 7.4533): not on the same side
         ([15.0, 7, 12], [False] * 3),
-        # 7, 12, 7: two close below in one window
-        ([7.0, 12, 7], [True, False, True]),
+        # 7, 9, 7: two close below, all three below
+        ([7.0, 9, 7], [True, False, True]),
+        # three close above: all three
+        ([15.0, 15, 15], [True] * 3),
     ],
 )
-def test_rule_two_of_three_close_to_a_limit_on_the_same_side(run, expected):
-    chart = xmr(monthly(BASELINE + run), "higher")
+def test_rule_two_of_three_close_on_the_same_side(run, expected):
+    """ptd_two_in_three: `(sum(vp[i + 0:2]) >= 2) & (abs(sum(rtmp[i + 0:2])) == 3)`, two of
+    three close and all three on one side of the mean; ptd_part_of_two_in_three flags only the
+    close points."""
+    chart = appended(run)
     assert tail(chart, "rule_two_of_three", len(run)) == expected
     assert not chart["rule_outside"].any()
+
+
+def test_a_point_outside_the_limits_does_not_count_as_close():
+    """ptd_spc_standard: `close_to_limits = !outside_limits & (...)`. 17 (outside), 15 (close),
+    12: one close point, so no two of three and 15 is common cause; 15, 17, 15 has two close
+    points with all three above, so both 15s are flagged."""
+    chart = appended([17.0, 15, 12])
+    assert tail(chart, "rule", 3) == ["outside", "", ""]
+    assert tail(chart, "variation", 3) == ["improvement", "common", "common"]
+    chart = appended([15.0, 17, 15])
+    assert tail(chart, "rule", 3) == ["two_of_three", "outside", "two_of_three"]
+
+
+# Precedence and polarity ---------------------------------------------------------------------
+
+
+def test_precedence_is_outside_then_trend_then_two_of_three_then_shift():
+    """ptd_special_cause_type's case_when: outside, then trend, then 2 in 3, then 7 points.
+
+    After the baseline's 10: 17 16 15 14 13 12 11.5 falls seven times in a row (a trend,
+    decreasing), all seven sit above the mean of 11 (a shift, above), 16 and 15 are two of
+    three close above, and 17 is outside. 17 takes outside (high); the other six take the
+    trend (low), though two of three and the shift say high.
+    """
+    chart = appended([17.0, 16, 15, 14, 13, 12, 11.5])
+    assert tail(chart, "rule_shift", 7) == [True] * 7
+    assert tail(chart, "rule_two_of_three", 7) == [False, True, True] + [False] * 4
+    assert tail(chart, "rule", 7) == ["outside"] + ["trend"] * 6
+    assert tail(chart, "side", 7) == ["high"] + ["low"] * 6
+    assert tail(chart, "variation", 7) == ["improvement"] + ["concern"] * 6
+
+
+def test_two_of_three_takes_precedence_over_a_shift():
+    """Seven above the mean (a shift), two of them close: the close ones are "2 in 3 Above CL",
+    the rest "7 Points Above CL"."""
+    chart = appended([13.0, 13, 13, 15, 13, 15, 13])
+    assert tail(chart, "rule", 7) == ["shift"] * 3 + ["two_of_three", "shift"] * 2
+    assert tail(chart, "side", 7) == ["high"] * 7
 
 
 @pytest.mark.parametrize(
@@ -163,29 +277,27 @@ def test_rule_two_of_three_close_to_a_limit_on_the_same_side(run, expected):
         (5.0, "neither", "neither", "low"),
     ],
 )
-def test_polarity_decides_improvement_or_concern(value, polarity, variation, side):
-    chart = xmr(monthly([*BASELINE, value]), polarity)
+def test_polarity_decides_improvement_concern_or_neither(value, polarity, variation, side):
+    """ptd_point_type: with improvement_direction 0 the type is special_cause_neutral_high or
+    _low, never improvement or concern; otherwise the sign times the direction decides."""
+    chart = appended([value], polarity)
     assert chart["variation"].iloc[-1] == variation
     assert chart["side"].iloc[-1] == side
     assert set(chart["variation"].iloc[:-1]) == {"common"}
 
 
-def test_outside_the_limits_takes_precedence_over_a_trend_in_the_other_direction():
-    # After the baseline's final 10: 17 15 14 13 12 11.5 is a six-point fall (trend: low).
-    # 17 is outside the upper limit and 15 > 14.5467 makes (17, 15) two of three close above,
-    # so both stay high; 14, 13, 12 and 11.5 are flagged by the trend alone, so low.
-    chart = xmr(monthly([*BASELINE, 17.0, 15, 14, 13, 12, 11.5]), "higher")
-    assert tail(chart, "rule_trend", 6) == [True] * 6
-    assert tail(chart, "side", 6) == ["high", "high", "low", "low", "low", "low"]
-    assert tail(chart, "variation", 6) == ["improvement"] * 2 + ["concern"] * 4
+# Recalculation -------------------------------------------------------------------------------
 
 
-def test_change_point_rebases_mean_and_limits():
-    # Months 1-12: 12, 10, ... (mean 11); months 13-24: 22, 20, ... (mean 21, ranges 2).
-    # From the change point the new segment has its own baseline: 21 ± 5.32 = 26.32 / 15.68,
-    # and the jump from 10 to 22 across the change point is not a moving range.
+def test_a_change_point_recalculates_mean_and_limits_from_its_own_months():
+    """ptd_spc_standard groups by `rebase_group = cumsum(rebase)`: each group its own mean and
+    moving ranges, and no moving range across the change (diff within the group only).
+
+    Months 1-12: 12, 10, ... (mean 11); months 13-24: 22, 20, ... (mean 21, ranges 2), so the
+    second segment's limits are 21 ± 5.32 = 26.32 / 15.68.
+    """
     frame = monthly(BASELINE + [22.0, 20.0] * 6)
-    change = frame["period"].iloc[12]
+    change = ChangePoint("REF_24H", frame["period"].iloc[12], "New front door")
     chart = xmr(frame, "higher", change_points=[change])
     assert chart["segment"].tolist() == [0] * 12 + [1] * 12
     assert chart["mean"].tolist() == pytest.approx([11.0] * 12 + [21.0] * 12)
@@ -193,16 +305,62 @@ def test_change_point_rebases_mean_and_limits():
     assert chart["lower"].iloc[-1] == pytest.approx(15.68)
     assert math.isnan(chart["moving_range"].iloc[12])
     assert set(chart["variation"]) == {"common"}
-    # Without the change point every later month is above the old upper limit of 16.32.
-    assert xmr(frame, "higher")["rule_outside"].iloc[12:].all()
+    # Without it the months after are a shift above one mean of 16 (and the first twelve one
+    # below it), so everything is special cause.
+    assert set(xmr(frame, "higher")["variation"]) == {"improvement", "concern"}
 
 
-def test_change_point_is_ignored_until_there_are_enough_months_after_it():
-    # 11 months after the change point (fewer than MIN_POINTS = 12): one segment.
+def test_a_change_point_with_a_fixed_baseline_uses_its_first_months():
+    """ptd_spc_standard `fix_after_n_points` within the new rebase group: 20 22 20 22 give
+    mean 21 and moving ranges 2, limits 21 ± 5.32, so the 30s after them are outside; from
+    every month of the segment (mean 27, ranges 2 2 2 8 0 ... = 14 / 11, limits 27 ± 3.39)
+    they are inside and the first four months are the ones outside."""
+    frame = monthly(BASELINE + [20.0, 22, 20, 22] + [30.0] * 8)
+    month = frame["period"].iloc[12]
+    fixed = xmr(frame, "higher", [ChangePoint("*", month, "New system", baseline_months=4)])
+    assert fixed["mean"].iloc[-1] == pytest.approx(21) and fixed["upper"].iloc[-1] == 26.32
+    assert tail(fixed, "rule_outside", 8) == [True] * 8
+    every = xmr(frame, "higher", [ChangePoint("*", month, "New system")])
+    assert every["mean"].iloc[-1] == pytest.approx(27)
+    assert every["upper"].iloc[-1] == pytest.approx(27 + 2.66 * 14 / 11)
+    assert every["rule_outside"].tolist()[12:] == [True] * 4 + [False] * 8
+
+
+def test_a_change_point_at_the_first_month_can_fix_the_first_segments_baseline():
+    frame = monthly([10.0] * 4 + [12.0] * 8)
+    point = ChangePoint("*", frame["period"].iloc[0], "Counting began", baseline_months=4)
+    chart = xmr(frame, "higher", [point])
+    assert (chart["segment"] == 0).all() and chart["mean"].iloc[-1] == 10
+
+
+def test_a_segment_with_fewer_than_twelve_months_has_no_limits():
+    """Eleven months after the change point: that segment has no mean, limits or reading
+    (the reference would warn, ptd_add_short_group_warnings); the first keeps its own."""
     frame = monthly(BASELINE + [22.0, 20.0] * 5 + [22.0])
     chart = xmr(frame, "higher", change_points=[frame["period"].iloc[12]])
-    assert (chart["segment"] == 0).all()
-    assert chart["mean"].iloc[-1] == pytest.approx(11.0)
+    assert chart["segment"].tolist() == [0] * 12 + [1] * 11
+    assert chart["mean"].iloc[:12].tolist() == pytest.approx([11.0] * 12)
+    assert chart["mean"].iloc[12:].isna().all() and chart["upper"].iloc[12:].isna().all()
+    assert set(chart["variation"].iloc[12:]) == {""} and set(chart["rule"].iloc[12:]) == {""}
+    icon = variation_icon(chart, "higher")
+    assert icon.key == "too_few_points"
+    assert "there are 11 since the limits were recalculated in January 2021" in icon.label
+
+
+def test_change_points_for_one_indicator_include_those_for_all():
+    april, january = dt.date(2015, 4, 1), dt.date(2016, 1, 1)
+    points = [
+        ChangePoint("*", april, "New system"),
+        ChangePoint("REF_24H", january, "Front door"),
+        ChangePoint("REF_24H", april, "Own reason", 12),
+        ChangePoint("LAC_COUNT", january, "Other"),
+    ]
+    mine = change_points_for("REF_24H", points)
+    assert [(p.month, p.reason) for p in mine] == [(april, "Own reason"), (january, "Front door")]
+    assert change_points_for("REREF_12M", points) == [points[0]]
+
+
+# Too few points and gaps ---------------------------------------------------------------------
 
 
 def test_too_few_points_gives_a_status_not_an_error():
@@ -222,21 +380,10 @@ def test_a_missing_month_does_not_count_towards_the_minimum():
     assert variation_icon(chart, "higher").key == "too_few_points"
 
 
-@pytest.mark.filterwarnings("error")
-def test_flat_series_has_limits_on_the_mean_and_flags_any_departure():
-    # Twelve 5s: mean 5, every moving range 0, so upper = lower = 5 (no division by zero).
-    chart = xmr(monthly([5.0] * 12 + [5.0, 6.0]), "higher")
-    assert chart["upper"].tolist() == [5.0] * 14 and chart["lower"].tolist() == [5.0] * 14
-    assert chart["rule_outside"].tolist() == [False] * 13 + [True]
-    assert chart["variation"].tolist() == ["common"] * 13 + ["improvement"]
-    assert assurance_icon(chart, 5, "higher").key == "pass"  # 5 meets a target of 5
-
-
 @pytest.mark.parametrize("gap", ["blank value", "missing row"])
 def test_a_missing_month_breaks_the_moving_range(gap):
-    # 10 12 10 12 [gap] 12 10 12 10 12 10 12 10: twelve values, mean 11.
-    # Moving ranges: 2 2 2, none across the gap, then 2 × 7: ten ranges of 2, mean 2,
-    # limits 11 ± 5.32. Bridging the gap would add a range of 0 and narrow the limits.
+    """As the reference's `abs(diff(fix_y))` gives NA next to an NA month: 10 12 10 12 [gap]
+    12 10 12 10 12 10 12 10 has ten ranges of 2 (none across the gap), limits 11 ± 5.32."""
     frame = monthly([10.0, 12, 10, 12, NAN, 12, 10, 12, 10, 12, 10, 12, 10])
     if gap == "missing row":
         frame = frame.drop(index=4)
@@ -244,14 +391,21 @@ def test_a_missing_month_breaks_the_moving_range(gap):
     after_gap = dt.date(2020, 6, 1)
     assert math.isnan(chart.loc[after_gap, "moving_range"])
     assert chart["moving_range"].notna().sum() == 10
-    assert chart.loc[after_gap, "upper"] == pytest.approx(UPPER)
+    assert chart.loc[after_gap, "upper"] == pytest.approx(16.32)
 
 
 def test_runs_count_plotted_points_across_a_missing_month():
-    # 13 13 13 13 [blank] 13 13 13: seven plotted points above the mean of 11 in a row.
-    chart = xmr(monthly(BASELINE + [13.0] * 4 + [NAN] + [13.0] * 3), "higher")
+    chart = appended([13.0] * 4 + [NAN] + [13.0] * 3)
     assert tail(chart, "rule_shift", 8) == [True] * 4 + [False] + [True] * 3
     assert tail(chart, "variation", 8) == ["improvement"] * 4 + [""] + ["improvement"] * 3
+
+
+@pytest.mark.filterwarnings("error")
+def test_flat_series_has_limits_on_the_mean_and_flags_any_departure():
+    chart = xmr(monthly([5.0] * 12 + [5.0, 6.0]), "higher", baseline_points=12)
+    assert chart["upper"].tolist() == [5.0] * 14 and chart["lower"].tolist() == [5.0] * 14
+    assert chart["rule_outside"].tolist() == [False] * 13 + [True]
+    assert chart["variation"].tolist() == ["common"] * 13 + ["improvement"]
 
 
 def test_output_is_sorted_by_period_and_keeps_other_columns():
@@ -280,6 +434,9 @@ def test_bad_input_is_refused_with_a_message_saying_what_to_fix(frame, polarity,
         xmr(frame, polarity)
 
 
+# Icons ---------------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("last", "polarity", "key"),
     [
@@ -293,7 +450,7 @@ def test_bad_input_is_refused_with_a_message_saying_what_to_fix(frame, polarity,
     ],
 )
 def test_variation_icon_describes_the_latest_month(last, polarity, key):
-    icon = variation_icon(xmr(monthly([*BASELINE, last]), polarity), polarity)
+    icon = variation_icon(appended([last], polarity), polarity)
     assert icon.key == key
     assert icon.label and icon.symbol
 
@@ -302,20 +459,40 @@ def test_variation_icon_describes_the_latest_month(last, polarity, key):
     ("target", "polarity", "key"),
     [
         # limits 5.68 to 16.32
-        (5.0, "higher", "pass"),  # lower limit 5.68 is above the target
-        (17.0, "higher", "fail"),  # upper limit 16.32 is below the target
+        (17.0, "higher", "fail"),  # target > upl, increasing: consistent_fail
+        (5.0, "higher", "pass"),  # target < lpl, increasing: consistent_pass
         (11.0, "higher", "hit_and_miss"),
-        (17.0, "lower", "pass"),
+        (17.0, "lower", "pass"),  # target > upl, decreasing: consistent_pass
         (5.0, "lower", "fail"),
         (11.0, "lower", "hit_and_miss"),
-        (None, "higher", "none"),
-        (11.0, "neither", "none"),
+        (None, "higher", "none"),  # no target: NA
+        (11.0, "neither", "none"),  # neutral: NA
     ],
 )
 def test_assurance_icon_compares_the_limits_with_the_target(target, polarity, key):
+    """ptd_calculate_assurance_type: `target > upl ~ ifelse(is_increasing, "consistent_fail",
+    "consistent_pass")`, `target < lpl ~ ...pass/fail`, otherwise "inconsistent"."""
     icon = assurance_icon(xmr(monthly(BASELINE), polarity), target, polarity)
     assert icon.key == key
     assert icon.label and icon.symbol
+
+
+def test_a_target_exactly_on_a_limit_is_hit_and_miss():
+    """ptd_calculate_assurance_type compares strictly (`target > upl`, `target < lpl`): twelve
+    5s give limits 5 to 5, and a target of 5 is neither above nor below them."""
+    chart = xmr(monthly([5.0] * 12), "higher")
+    assert assurance_icon(chart, 5, "higher").key == "hit_and_miss"
+    assert assurance_icon(chart, 5, "lower").key == "hit_and_miss"
+
+
+def test_assurance_uses_the_current_segments_limits_only():
+    """ptd_calculate_assurance_type takes `slice_tail(n = 1)`: the last row's limits, which are
+    its rebase group's. First segment 5.68-16.32, second 15.68-26.32: a target of 15 is hit and
+    miss for the first but below the current lower limit, so a pass when higher is better."""
+    frame = monthly(BASELINE + [22.0, 20.0] * 6)
+    chart = xmr(frame, "higher", change_points=[frame["period"].iloc[12]])
+    assert assurance_icon(chart, 15, "higher").key == "pass"
+    assert assurance_icon(chart.iloc[:12], 15, "higher").key == "hit_and_miss"
 
 
 def test_assurance_labels_speak_plainly():
@@ -324,44 +501,27 @@ def test_assurance_labels_speak_plainly():
     assert "miss the target" in assurance_icon(chart, 17, "higher").label
 
 
-def test_load_change_points_reads_comments_all_indicators_and_quoted_reasons(tmp_path):
-    path = tmp_path / "change_points.csv"
-    path.write_text(
-        "# comment line\n"
-        "indicator,month,reason\n"
-        '*,2015-04,"New system, new counting rules"\n'
-        "REF_24H,2016-01,Front door restructure\n"
-        "# another comment\n"
-        "REF_24H,2015-04,Improvement plan\n",
-        encoding="utf-8",
-    )
-    points = load_change_points(path)
-    assert points == {
-        "*": [dt.date(2015, 4, 1)],
-        "REF_24H": [dt.date(2015, 4, 1), dt.date(2016, 1, 1)],
-    }
-    assert change_points_for("REF_24H", points) == [dt.date(2015, 4, 1), dt.date(2016, 1, 1)]
-    assert change_points_for("LAC_COUNT", points) == [dt.date(2015, 4, 1)]
+# A sustained change --------------------------------------------------------------------------
 
 
-def test_load_change_points_names_the_line_with_a_bad_month(tmp_path):
-    path = tmp_path / "change_points.csv"
-    path.write_text("# c\nindicator,month,reason\nREF_24H,April 2015,x\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="line 3: month 'April 2015' must be YYYY-MM"):
-        load_change_points(path)
+@pytest.mark.parametrize(
+    ("run", "since"),
+    [
+        ([13.0] * 6, None),  # six months above: not yet sustained
+        ([13.0] * 7, dt.date(2021, 1, 1)),  # seven: since the first of them
+        ([13.0] * 7 + [9.0], None),  # the run has ended
+        ([13.0] * 3 + [11.0] + [13.0] * 7, dt.date(2021, 5, 1)),  # the mean broke the first
+    ],
+)
+def test_a_shift_still_holding_is_a_sustained_change(run, since):
+    assert sustained_change(appended(run)) == since
 
 
-def test_shipped_change_points_name_real_indicators():
-    codes = set(catalogue().codes)
-    points = load_change_points()
-    assert points
-    assert set(points) <= codes | {"*"}
+# Properties ----------------------------------------------------------------------------------
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    # Gaps are one draw in five, so nearly every list has the 16 plotted points assumed below
-    # (an even mix made Hypothesis reject too many lists on a busy machine).
+    # Gaps are one draw in five, so nearly every list has the 16 plotted points assumed below.
     values=st.lists(st.one_of(*[st.integers(-50, 50)] * 4, st.none()), min_size=20, max_size=40),
     constant=st.integers(-1000, 1000),
 )
@@ -378,6 +538,6 @@ def test_shifting_every_value_shifts_mean_and_limits_and_keeps_flags(values, con
     assert (limits["lower"] <= limits["mean"]).all() and (limits["mean"] <= limits["upper"]).all()
     for column in ("mean", "upper", "lower"):
         np.testing.assert_allclose(moved[column], chart[column] + constant, atol=1e-9)
-    flags = ["rule_outside", "rule_shift", "rule_trend", "rule_two_of_three", "variation"]
+    flags = ["rule_outside", "rule_shift", "rule_trend", "rule_two_of_three", "rule", "variation"]
     pd.testing.assert_frame_equal(moved[flags], chart[flags])
     assert not chart.loc[chart["value"].isna(), flags[:4]].any().any()

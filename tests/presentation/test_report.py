@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from analysis.scorecard import build_scorecard, display_table
-from analysis.spc import load_change_points
 from core.catalogue import catalogue
 from etl.sample.bundled import load_bundled_benchmarks
 from etl.store import queries
@@ -107,7 +106,7 @@ def test_summary_table_matches_the_scorecard(sample_db):
         queries.targets(sample_db),
         CAT,
         MARCH_2017,
-        load_change_points(),
+        CAT.change_points,
     )
     expected = display_table(card, CAT).set_index("Indicator")[SUMMARY_COLUMNS[1:]]
     found = {}

@@ -20,7 +20,6 @@ from etl.benchmarks.chart_lines import LINE_COLUMNS, comparator_lines, comparato
 from etl.benchmarks.comparison import comparison, rank_trend
 from etl.benchmarks.latest import latest_benchmarks
 from etl.benchmarks.published import benchmark_measures, council_area, council_years, measure
-from etl.sample.bundled import load_bundled_benchmarks
 from etl.store.database import Store
 
 NAN = float("nan")
@@ -190,12 +189,7 @@ def test_best_first_puts_suppressed_last_for_both_polarities() -> None:
 # --- queries on a real database with the bundled DfE files ---------------------------------
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The published DfE files exactly as the dashboard loads them (read-only in these tests)."""
-    store = Store(tmp_path_factory.mktemp("bench") / "bench.duckdb")
-    load_bundled_benchmarks(store)
-    return store
+# `bench` (tests/etl/benchmarks/conftest.py): the bundled DfE files, as the dashboard loads them.
 
 
 def test_the_council_is_named_and_placed_from_the_published_data(bench: Store) -> None:
