@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -324,7 +325,10 @@ def _latest(frame: pd.DataFrame, polarity: str) -> pd.DataFrame:
     return rows[rows["segment"] == rows["segment"].iloc[-1]] if len(rows) else rows
 
 
-def _too_few(kind: type[Icon], rows: pd.DataFrame) -> Icon:
+IconT = TypeVar("IconT", bound=Icon)
+
+
+def _too_few(kind: type[IconT], rows: pd.DataFrame) -> IconT:
     since = ""
     if len(rows) and rows["segment"].iloc[-1] > 0:
         start = rows["period"].iloc[0]
