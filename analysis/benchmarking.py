@@ -6,15 +6,18 @@ already know, so the dashboard's answer matches the national tool's:
 - Rank: 1 = best by the measure's polarity, over councils with a figure (suppressed or missing
   figures are not ranked). Ties share the best (lowest) rank number, as LAIT does with R's
   `rank(ties.method = "min")` and SQL's RANK(): two councils at 1 are both 1st, the next is 3rd.
-- Quartile band A-D, A = best quarter. The boundaries are the 25th, 50th and 75th percentiles of
-  the councils' figures by linear interpolation (the default of R and pandas). A figure exactly
-  on a boundary gets the better band, whichever the polarity: lower-is-better, up to and
-  including the 25th percentile is A; higher-is-better, from the 75th percentile up is A.
-  LAIT applies its lower-is-better rule to both directions, so for higher-is-better a figure
-  exactly on a boundary is one band worse there (councils tied at the national maximum get B,
-  a lone council D); we do not copy that, so the best council is always in band A.
-- Top-quartile threshold: the boundary of band A (25th percentile when lower is better, 75th
-  when higher is better; a figure equal to it is in the top quartile), the line council
+- Quartile band A-D, A = best quarter, exactly as LAIT's `calculate_quartile_band` gives it, so
+  the band a councillor reads here is the band the DfE's tool gives. The cut points are the
+  25th, 50th and 75th percentiles (Q1, median, Q3) of the councils' figures by linear
+  interpolation (R's `quantile` default, as LAIT uses, and pandas'). Each band includes its
+  upper cut point, whichever the polarity:
+    lower is better:  value <= Q1 is A; <= median B; <= Q3 C; above Q3 D.
+    higher is better: value <= Q1 is D; <= median C; <= Q3 B; above Q3 A.
+  So a figure exactly on a cut point takes the better band when lower is better and the worse
+  band when higher is better (a council exactly on Q3 of a higher-is-better measure is B, and
+  councils tied at the national maximum are B when they hold a quarter or more of the figures).
+- Top-quartile threshold: the cut point of band A (Q1 when lower is better: a figure at or below
+  it is in band A; Q3 when higher is better: a figure above it is in band A), the line council
   scorecards print.
 - Neighbours: LAIT shows the mean of the ten statistical neighbours, the DfE outcomes dashboard
   the median; both are given, over the neighbours with a figure, with how many that was.
@@ -115,18 +118,19 @@ def quartile_points(values: pd.Series) -> Quartiles | None:
 
 
 def quartile_band(value: float | None, quartiles: Quartiles | None, polarity: str) -> str | None:
-    """A (best quarter) to D, by polarity; a figure on a boundary gets the better band."""
+    """A (best quarter) to D by LAIT's rule: each band includes its upper cut point, so a figure
+    on a cut point is in the lower-valued band (better when lower is better, worse when higher
+    is better)."""
     if value is None or quartiles is None or math.isnan(value) or polarity == "neither":
         return None
-    if polarity == "lower":
-        bounds = (quartiles.q1, quartiles.median, quartiles.q3)
-        return next((b for b, edge in zip(BANDS, bounds, strict=False) if value <= edge), "D")
-    bounds = (quartiles.q3, quartiles.median, quartiles.q1)
-    return next((b for b, edge in zip(BANDS, bounds, strict=False) if value >= edge), "D")
+    order = BANDS if polarity == "lower" else BANDS[::-1]  # from the lowest values up
+    cuts = (quartiles.q1, quartiles.median, quartiles.q3)
+    return next((b for b, edge in zip(order, cuts, strict=False) if value <= edge), order[-1])
 
 
 def top_quartile_threshold(quartiles: Quartiles | None, polarity: str) -> float | None:
-    """Band A's boundary: at or below it when lower is better, at or above it when higher is."""
+    """Band A's cut point: band A is at or below it when lower is better, above it when higher
+    is better (LAIT's rule)."""
     if quartiles is None or polarity == "neither":
         return None
     return quartiles.q1 if polarity == "lower" else quartiles.q3

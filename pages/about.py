@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from ui.furniture import page_header
 
 from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS
 from analysis.summary import format_target
@@ -16,7 +17,6 @@ from core.catalogue import catalogue
 from core.periods import financial_year_label
 from core.settings import settings
 from ui import cached as data
-from ui.furniture import page_header
 from ui.indicator_view import about_markdown
 
 
@@ -87,7 +87,14 @@ def main() -> None:
         f"- **{DIRECTION_ICONS['no change']}**: the same at the precision shown.\n"
         f"- **{DIRECTION_ICONS['increase']}** / **{DIRECTION_ICONS['decrease']}**: for a "
         "measure where neither direction is better.\n\n"
-        "Status and direction are always given in words and symbols as well as colour."
+        "Status and direction are always given in words and symbols as well as colour.\n\n"
+        "**National rank and quartile band** (How we compare). Each year's DfE figure ranks "
+        "the council among all councils with a figure, 1 being the best by the measure's "
+        "better direction (councils level on a figure share the better rank). Quartile band A "
+        "is the best quarter of councils and D the worst, split at the quarter, half and "
+        "three-quarter points of all councils' figures, a figure exactly on a split going in "
+        "the band of the lower figures, exactly as the DfE's Local Authority Interactive Tool "
+        "(LAIT) does, so the band here is the band LAIT gives."
     )
     path = str(data.store().path)
     targets = _targets_table(data.targets(path, version))

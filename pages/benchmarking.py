@@ -60,7 +60,7 @@ def _headline(c: Comparison) -> None:
     m, p, sn = c.measure, c.position, c.neighbours
     tied = f", shared with {c.tied - 1} other{'s' if c.tied > 2 else ''}" if c.tied > 1 else ""
     threshold = p.top_quartile_threshold
-    sign = "at or below" if m.polarity == "lower" else "at or above"
+    sign = "at or below" if m.polarity == "lower" else "above"  # band A, as LAIT draws it
     rank = f"{ordinal(p.rank)} of {p.ranked}{tied}" if p.rank else "not ranked"
     best = f"{sn.best_name}, {_fmt(m, sn.best_value)}" if sn.best_name else "none"
     top = f"{sign} {_fmt(m, threshold)}" if threshold is not None else "none"

@@ -1,5 +1,6 @@
 """Rank, quartile band and neighbours on small hand-made tables: ties, both polarities,
-suppressed figures."""
+suppressed figures. Bands follow LAIT's `calculate_quartile_band` exactly (each band includes its
+upper cut point), worked at every cut point for both polarities."""
 
 from __future__ import annotations
 
@@ -88,37 +89,60 @@ def test_quartiles_ignore_suppressed_figures():
     )
 
 
-def test_bands_for_lower_is_better_put_a_boundary_figure_in_the_better_band():
+def test_bands_for_lower_is_better_follow_lait_a_figure_on_a_cut_point_takes_the_better_band():
+    # cut points 20, 30 and 45: 20 is A (<= Q1), 30 is B (<= median)
     assert bands("lower") == {
         "101": "A", "102": "A", "103": "A", "104": "B", "105": "C", "107": "D", "108": "D",
         "106": None,
     }  # fmt: skip
 
 
-def test_bands_for_higher_is_better_put_a_boundary_figure_in_the_better_band():
+def test_bands_for_higher_is_better_follow_lait_a_figure_on_a_cut_point_takes_the_worse_band():
+    # cut points 20, 30 and 45: 30 (the median) is C, not B; 20 (Q1) is D, not C
     assert bands("higher") == {
-        "108": "A", "107": "A", "105": "B", "104": "B", "102": "C", "103": "C", "101": "D",
+        "108": "A", "107": "A", "105": "B", "104": "C", "102": "D", "103": "D", "101": "D",
         "106": None,
     }  # fmt: skip
 
 
-def test_a_figure_exactly_on_a_boundary_gets_the_better_band_in_both_polarities():
-    quartiles = Quartiles(2.0, 3.0, 4.0)
-    assert quartile_band(2.0, quartiles, "lower") == "A"
-    assert quartile_band(3.0, quartiles, "lower") == "B"
-    assert quartile_band(4.0, quartiles, "lower") == "C"
-    assert quartile_band(4.0001, quartiles, "lower") == "D"
-    assert quartile_band(4.0, quartiles, "higher") == "A"
-    assert quartile_band(3.0, quartiles, "higher") == "B"
-    assert quartile_band(2.0, quartiles, "higher") == "C"
-    assert quartile_band(1.9999, quartiles, "higher") == "D"
+# LAIT's calculate_quartile_band with cut points Q1 = 2, median = 3, Q3 = 4:
+#   polarity Low:  [min, Q1] A, (Q1, median] B, (median, Q3] C, (Q3, max] D
+#   polarity High: [min, Q1] D, (Q1, median] C, (median, Q3] B, (Q3, max] A
+QUARTILES = Quartiles(2.0, 3.0, 4.0)
+LAIT_WORKED_EXAMPLES = [
+    # value, band when lower is better, band when higher is better
+    (1.0, "A", "D"),
+    (2.0, "A", "D"),  # on Q1
+    (2.0001, "B", "C"),
+    (3.0, "B", "C"),  # on the median
+    (3.0001, "C", "B"),
+    (4.0, "C", "B"),  # on Q3
+    (4.0001, "D", "A"),
+    (5.0, "D", "A"),
+]
 
 
-def test_councils_tied_at_the_best_figure_are_all_in_band_a():
-    full_marks = councils({"101": 100.0, "102": 100.0, "103": 100.0, "104": 90.0, "105": 80.0})
-    ranked = rank_councils(full_marks, "higher")
-    assert ranked.set_index("area_code").loc[["101", "102", "103"], "band"].tolist() == ["A"] * 3
-    assert ranked.set_index("area_code").loc[["101", "102", "103"], "rank"].tolist() == [1] * 3
+@pytest.mark.parametrize(("value", "lower", "higher"), LAIT_WORKED_EXAMPLES)
+def test_a_figure_at_and_either_side_of_each_cut_point_gets_laits_band(
+    value: float, lower: str, higher: str
+) -> None:
+    assert quartile_band(value, QUARTILES, "lower") == lower
+    assert quartile_band(value, QUARTILES, "higher") == higher
+
+
+def test_councils_tied_at_the_national_maximum_are_in_band_b_as_lait_gives_them():
+    """Higher is better, two of five councils at 100: Q3 is 100, and band A is only above Q3."""
+    full_marks = councils({"101": 100.0, "102": 100.0, "103": 90.0, "104": 80.0, "105": 70.0})
+    ranked = rank_councils(full_marks, "higher").set_index("area_code")
+    assert ranked.loc[["101", "102"], "band"].tolist() == ["B", "B"]
+    assert ranked.loc[["101", "102"], "rank"].tolist() == [1, 1]
+    assert ranked.loc[["103", "104", "105"], "band"].tolist() == ["C", "D", "D"]  # on the median
+
+
+def test_the_same_ties_at_the_national_minimum_are_band_a_when_lower_is_better():
+    few_cases = councils({"101": 70.0, "102": 70.0, "103": 80.0, "104": 90.0, "105": 100.0})
+    ranked = rank_councils(few_cases, "lower").set_index("area_code")
+    assert ranked.loc[["101", "102", "103", "104", "105"], "band"].tolist() == list("AABCD")
 
 
 def test_national_position_of_a_council_with_a_tie():
@@ -127,7 +151,7 @@ def test_national_position_of_a_council_with_a_tie():
     assert position.top_quartile_threshold == 20.0
     assert position.reason == ""
     higher = national_position(TABLE, "103", "higher")
-    assert (higher.rank, higher.band, higher.top_quartile_threshold) == (5, "C", 45.0)
+    assert (higher.rank, higher.band, higher.top_quartile_threshold) == (5, "D", 45.0)
 
 
 def test_a_suppressed_council_has_no_rank_and_says_why():
@@ -201,5 +225,8 @@ def test_rank_is_one_plus_the_number_of_councils_strictly_better(values):
             else:
                 assert rank == 1 + sum(better(other, value) for other in figures)
         best = ranked.iloc[0]
-        if figures:
-            assert best["rank"] == 1 and best["band"] == "A"
+        if figures and polarity == "lower":
+            assert best["rank"] == 1 and best["band"] == "A"  # the minimum is never above Q1
+        elif figures:  # higher: the best is A exactly when it is above Q3, else B, C or D
+            q3 = quartile_points(pd.Series(figures)).q3
+            assert best["rank"] == 1 and (best["band"] == "A") == (best["value"] > q3)
