@@ -1,23 +1,20 @@
 """CYPS Performance: the entry point (`streamlit run dashboard.py`).
 
-Builds the navigation for the signed-in user's role, so a page a role may not
-use is neither listed nor reachable by URL. Pages live in `pages/`; the family
-pages (one per indicator family) are made from the catalogue, so a new family
-in data/indicators.toml gets its page with no code change.
+Builds the navigation for the signed-in user's role from the table in
+`ui/navigation.py`, so a page a role may not use is neither listed nor reachable by
+URL, and draws the frame (guard, header, footer: `ui/frame.py`) around the page
+chosen. Pages live in `pages/` and hold only their own content; nothing imports them.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 import streamlit as st
 
-from core.catalogue import catalogue
-from core.roles import ROLE_LABELS, ROLES, User, may
-from pages import family
-from ui import cached as data
+from core.roles import ROLE_LABELS, ROLES, User
+from ui import cached
 from ui.access import (
     DEMO_ROLE_KEY,
     RolesConfigError,
@@ -27,6 +24,8 @@ from ui.access import (
     record_sign_in,
     sign_out,
 )
+from ui.frame import framed
+from ui.navigation import pages_for, spec_for
 
 LOG = logging.getLogger(__name__)
 
@@ -36,58 +35,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    source: str
-    title: str
-    url_path: str
-    action: str  # the permission needed to see the page
-    section: str
-    icon: str = ""
-    default: bool = False
-
-
-PAGES = [
-    PageSpec("pages/overview.py", "Overview", "overview", "view", "Performance", "📋", True),
-    PageSpec("pages/benchmarking.py", "How we compare", "benchmarking", "view", "Performance", "🏛️"),
-    PageSpec("pages/report.py", "Committee report", "report", "view", "Performance", "🖨️"),
-    PageSpec("pages/extract.py", "Download figures", "extract", "extract", "Data", "⬇️"),
-    PageSpec("pages/upload.py", "Upload figures", "upload", "upload", "Data", "⬆️"),
-    PageSpec("pages/history.py", "Submission history", "history", "rollback", "Data", "🕘"),
-    PageSpec("pages/audit.py", "Audit log", "audit", "export_audit", "Data", "🔎"),
-    PageSpec("pages/about.py", "About these figures", "about", "view", "Help", "ℹ️"),
-]
-
-
-def _family_page(key: str, title: str, url_path: str) -> st.Page:
-    def page() -> None:
-        family.render(key)
-
-    page.__name__ = f"family_{key}"
-    return st.Page(page, title=title, url_path=url_path, icon="📈")
-
-
-def pages_for(user: User) -> dict[str, list[st.Page]]:
-    """The navigation a user may see, by section."""
-    sections: dict[str, list[st.Page]] = {}
-    for spec in PAGES:
-        if not may(user, spec.action):
-            continue
-        page = st.Page(
-            spec.source,
-            title=spec.title,
-            url_path=spec.url_path,
-            icon=spec.icon or None,
-            default=spec.default,
-        )
-        sections.setdefault(spec.section, []).append(page)
-        if spec.url_path == "overview":
-            sections[spec.section] += [
-                _family_page(f.key, f.title, f.url_path) for f in catalogue().families
-            ]
-    return sections
 
 
 def _demo_sidebar(user: User) -> None:
@@ -125,7 +72,7 @@ def sample_wanted() -> bool:
 
 def main() -> None:
     if sample_wanted():
-        data.ensure_sample(str(data.store().path))
+        cached.ensure_sample(str(cached.store().path))
     try:
         user = current_user()
     except RolesConfigError as err:  # fail closed, with the sentence that says what to fix
@@ -141,7 +88,7 @@ def main() -> None:
             )
         nav.run()
         return
-    record_sign_in(user, data.store())
+    record_sign_in(user, cached.store())
     st.session_state["user"] = user  # for display only: actions call current_user() again
     if user.role is None:
         st.navigation(
@@ -156,9 +103,15 @@ def main() -> None:
             st.caption(f"Signed in as {user.label}")
             if st.button("Sign out"):
                 sign_out(user)
-    st.navigation(pages_for(user)).run()
+    page = st.navigation(pages_for(user))
+    spec = spec_for(page.url_path, user)
+    if spec is None:  # cannot happen: the menu is built from the same table
+        page.run()
+        return
+    with framed(spec):
+        page.run()
 
 
-# Streamlit runs this file as __main__; tests import it for pages_for() without drawing.
+# Streamlit runs this file as __main__; tests may import it without drawing.
 if __name__ == "__main__":
     main()

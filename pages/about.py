@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from ui.furniture import page_header
 
 from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS
 from analysis.summary import format_target
@@ -17,6 +16,7 @@ from core.catalogue import catalogue
 from core.periods import financial_year_label
 from core.settings import settings
 from ui import cached as data
+from ui.frame import in_frame
 from ui.indicator_view import about_markdown
 
 
@@ -45,7 +45,7 @@ def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    version = page_header("About these figures")
+    version = in_frame().version
     cat = catalogue()
     contact = settings()["contact"]
 

@@ -13,16 +13,10 @@ import streamlit as st
 from core.roles import may
 from ui import audit_log
 from ui import cached as data
-from ui.access import guard_page
+from ui.frame import in_frame
 
-user = guard_page("export_audit")  # the page is a door too, not only the menu
+user = in_frame().user
 store = data.store()
-
-st.title("Audit log")
-st.markdown(
-    "Every sign-in, upload (accepted or refused, with the reasons), commit, rollback and "
-    "extract is recorded here with who did it and when."
-)
 
 ACTIONS = ["sign_in", "upload", "commit", "rollback", "extract", "benchmarks_load"]
 viewer = may(user, "view_audit")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from ui.furniture import SAMPLE_BESIDE_REAL_BANNER, footer, page_header
 
 from analysis.comparators import display_value, ordinal
 from etl.benchmarks.comparison import Comparison, comparison, rank_trend
@@ -23,6 +22,7 @@ from etl.benchmarks.published import (
 from etl.store.database import Store
 from presentation.charts import benchmark as benchmark_charts
 from ui import cached as data
+from ui.frame import in_frame
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 STATS = {"mean": "Mean (as LAIT shows)", "median": "Median (as the DfE outcomes dashboard shows)"}
@@ -150,7 +150,7 @@ def _rank_section(c: Comparison, trend: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    version = page_header("How we compare", sample_banner=SAMPLE_BESIDE_REAL_BANNER)
+    version = in_frame().version
     path = str(data.store().path)
     area = _area(path, version)
     years_by_measure = _years(path, version)
@@ -160,7 +160,6 @@ def main() -> None:
             "No DfE comparator figures are loaded. A director can load a published file with "
             "`python -m etl benchmarks load FILE.csv`."
         )
-        footer()
         return
     st.markdown(
         f"**These are real published figures, not illustrative.** Every figure on this page "
@@ -231,7 +230,6 @@ def main() -> None:
         "under the Open Government Licence v3.0. Neighbours: DfE children's services "
         f"statistical neighbours, model {area.neighbour_model}."
     )
-    footer()
 
 
 main()

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from ui.furniture import footer, no_data_message, page_header
 
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from core.periods import financial_year_label, financial_year_start, long_label
@@ -29,7 +28,8 @@ from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter,
 from etl.outputs.publication import PublicationRules
 from etl.store.database import Store
 from ui import cached as data
-from ui.access import guard_page, reconfirm
+from ui.access import reconfirm
+from ui.frame import in_frame, no_data_message
 
 MONTHS, YEARS = "Months", "Financial years"
 PREVIEW_ROWS = 20
@@ -54,6 +54,7 @@ class PageChoices:
     years: Sequence[int] = ()  # financial-years mode: start years
     breakdowns: Sequence[tuple[str, str]] = ()  # KIND_OPTIONS and ("value", name)
     published: bool = False
+    spc: bool = False
 
 
 def choices_to_filter(choices: PageChoices, cat: Catalogue | None = None) -> ExtractFilter:
@@ -68,6 +69,7 @@ def choices_to_filter(choices: PageChoices, cat: Catalogue | None = None) -> Ext
         breakdowns=[name for kind, name in choices.breakdowns if kind == "value"],
         breakdown_kinds=[name for kind, name in choices.breakdowns if kind == "kind"],
         published=choices.published,
+        spc=choices.spc,
         cat=cat,
     )
 
@@ -179,7 +181,15 @@ def _choices(values: pd.DataFrame, cat: Catalogue) -> PageChoices:
             help="Suppresses small numbers of children and leaves out the submission, "
             "user, numerator, denominator and commentary columns.",
         )
-    return PageChoices(families, indicators, breakdowns=breakdowns, published=published, **period)
+        spc = st.checkbox(
+            "Add the SPC reading of each month",
+            key="extract_spc",
+            help="Adds spc_mean, spc_lower, spc_upper, spc_variation and spc_rule, as the "
+            "statistical process control chart drawn to the last month reads each month.",
+        )
+    return PageChoices(
+        families, indicators, breakdowns=breakdowns, published=published, spc=spc, **period
+    )
 
 
 def _show_preview(ex: Extract) -> None:
@@ -222,26 +232,19 @@ def _downloads(user: User, store: Store, ex: Extract) -> None:
 
 
 def render() -> None:
-    user = guard_page("extract")
-    version = page_header(
-        "Download figures",
-        "Choose the figures for a committee report, a return or a partner, check the "
-        "preview, then download a CSV or an Excel file. The command line gives the same "
-        "rows for the same filters: `python -m etl extract --help`.",
-    )
+    here = in_frame()
+    user, version = here.user, here.version
     store = data.store()
     cat = catalogue()
     values = data.current_values(str(store.path), version)
     if values.empty:
         no_data_message()
-        footer()
         return
     choices = _choices(values, cat)
     try:
         flt = choices_to_filter(choices, cat)
     except FilterError as err:
         st.error(str(err))
-        footer()
         return
     ex = _preview(str(store.path), version, flt)
     if ex.empty:
@@ -251,11 +254,9 @@ def render() -> None:
             "Widen the months or breakdowns, or choose other indicators.",
             icon="⚠️",
         )
-        footer()
         return
     _show_preview(ex)
     _downloads(user, store, ex)
-    footer()
 
 
 if __name__ == "__main__":

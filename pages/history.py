@@ -15,8 +15,8 @@ from core.roles import NotAllowed
 from etl.ingest.rollback import NotRolledBack
 from etl.store.database import StoreBusy
 from ui import cached as data
-from ui.access import current_user, guard_page
-from ui.furniture import footer, page_header
+from ui.access import current_user
+from ui.frame import in_frame
 from ui.upload_flow import ChangedSinceShown, rollback_submission
 from ui.upload_tables import (
     changes_table,
@@ -115,16 +115,11 @@ def _show_notice() -> None:
 
 
 def render() -> None:
-    version = page_header(
-        "Submission history",
-        "Every file loaded, newest first, including those rolled back: nothing is ever deleted.",
-    )
-    guard_page("rollback")  # the page is a door too, not only the menu
+    version = in_frame().version
     _show_notice()
     frame = data.submissions(str(data.store().path), version)
     if frame.empty:
         st.info("No files have been loaded yet.")
-        footer()
         return
     st.dataframe(submissions_table(frame), hide_index=True, width="stretch")
     rows = {int(r["id"]): r for _, r in frame.iterrows()}
@@ -136,7 +131,6 @@ def render() -> None:
     )
     row = rows.get(picked)
     if row is None:
-        footer()
         return
     st.subheader(f"What submission {picked} changed")
     _show_changes(picked)
@@ -147,7 +141,6 @@ def render() -> None:
             f"Rolled back on {pd.Timestamp(row['rolled_back_at']):%d %B %Y at %H:%M} by "
             f"{row['rolled_back_by']}. Its figures are no longer used; its record is kept."
         )
-    footer()
 
 
 render()

@@ -20,8 +20,9 @@ from analysis.scorecard import (
 from core.catalogue import catalogue
 from core.periods import long_label
 from ui import cached as data
-from ui.furniture import footer, no_data_message, page_header
+from ui.frame import in_frame, no_data_message
 from ui.indicator_view import latest_benchmarks, scorecard
+from ui.navigation import page_handle
 
 STATUS_STYLE = {
     "✔": "background-color: #00703C; color: white",
@@ -32,15 +33,6 @@ STATUS_STYLE = {
 
 def _status_style(text: str) -> str:
     return STATUS_STYLE.get(str(text)[:1], "")
-
-
-def _family_page(url_path: str, title: str) -> st.Page:
-    """A handle on a family page for links: Streamlit matches pages by url_path."""
-
-    def _target() -> None:  # pragma: no cover - the registered page runs instead
-        pass
-
-    return st.Page(_target, title=title, url_path=url_path)
 
 
 def _table(rows: pd.DataFrame, key: str) -> None:
@@ -127,17 +119,12 @@ def _benchmarks(rows: pd.DataFrame, key: str) -> None:
 
 
 def main() -> None:
-    version = page_header(
-        "Overview",
-        "Every indicator for the month chosen: the latest figure, its target, whether it "
-        "is on target, and whether it is getting better or worse.",
-    )
+    version = in_frame().version
     path = str(data.store().path)
     values = data.current_values(path, version)
     months = months_with_data(values)
     if not months:
         no_data_message()
-        footer()
         return
     as_at = st.selectbox(
         "Figures as at",
@@ -158,7 +145,7 @@ def main() -> None:
         st.subheader(family.title)
         _table(rows, key=f"scorecard_{family.key}")
         _benchmarks(national[national["code"].isin(codes)], key=f"benchmarks_{family.key}")
-        page = _family_page(family.url_path, family.title)
+        page = page_handle(family.url_path)
         with st.container(horizontal=True, gap="small"):
             for code, name in zip(rows["code"], rows["Indicator"], strict=True):
                 indicator = cat.get(code)
@@ -186,7 +173,6 @@ def main() -> None:
             "- Targets and tolerances are set by financial year. The About page explains "
             "every measure."
         )
-    footer()
 
 
 main()

@@ -23,7 +23,7 @@ from presentation.report.html import SUMMARY_COLUMNS, build_report_html, report_
 from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
 from ui import cached as data
 from ui.access import current_user, reconfirm
-from ui.furniture import footer, no_data_message, page_header
+from ui.frame import in_frame, no_data_message
 from ui.indicator_view import scorecard
 
 
@@ -46,17 +46,11 @@ def _pdf_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], b
 
 
 def main() -> None:
-    version = page_header(
-        "Committee report",
-        "The monthly report for the select commission: a cover, a summary of every "
-        "indicator, then each family's charts with the directors' commentary. It prints on "
-        "A4 with each family on a new page.",
-    )
+    version = in_frame().version
     path = str(data.store().path)
     months = months_with_data(data.current_values(path, version))
     if not months:
         no_data_message()
-        footer()
         return
     as_at = st.selectbox(
         "Report for the month",
@@ -104,7 +98,6 @@ def main() -> None:
             st.dataframe(
                 rows[SUMMARY_COLUMNS], hide_index=True, width="stretch", key=f"rep_{family.key}"
             )
-    footer()
 
 
 main()

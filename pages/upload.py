@@ -18,9 +18,10 @@ from core.settings import upload_limits
 from etl.ingest.load import AlreadyLoaded, CommitResult, StalePreview
 from etl.store.database import StoreBusy
 from ui import cached as data
-from ui.access import current_user, guard_page
+from ui.access import current_user
 from ui.benchmark_upload import comparators_sheet_notice, render_section
-from ui.furniture import footer, page_header
+from ui.frame import in_frame
+from ui.navigation import page_handle
 from ui.upload_flow import (
     TEMPLATE_FILE_NAME,
     XLSX_MIME,
@@ -213,7 +214,7 @@ def _show_done(result: CommitResult, again: bool = False) -> None:
 
 
 def _family_link(title: str, url_path: str) -> None:
-    page = st.Page(lambda: None, title=title, url_path=url_path)
+    page = page_handle(url_path)
     try:
         st.page_link(page, label=title, icon="📈")
     except StreamlitAPIException:  # not in this navigation (a test running the page alone)
@@ -259,16 +260,10 @@ def _figures_section() -> None:
 
 
 def render() -> None:
-    page_header(
-        "Upload figures",
-        "Send the month's figures yourself. Every rule is checked on every cell first; "
-        "you see a preview, and nothing is saved until you confirm.",
-    )
-    guard_page("upload")  # the page is a door too, not only the menu
+    in_frame()  # the guard has let a director in
     _figures_section()
     st.divider()
     render_section()
-    footer()
 
 
 render()

@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from etl.sample.bundled import load_sample_if_empty
 from etl.store.database import Store
+from tests.pages.screens import app
+from ui.navigation import NAVIGATION as NAVIGATION_TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/benchmarking.py"
@@ -34,9 +36,7 @@ CHOICES = [
 
 def _missing_dashboard_pages() -> list[str]:
     """Page files dashboard.py lists that are not (yet) in the tree: st.Page refuses those."""
-    import dashboard
-
-    return [spec.source for spec in dashboard.PAGES if not (ROOT / spec.source).exists()]
+    return [spec.source for spec in NAVIGATION_TABLE if not (ROOT / spec.source).exists()]
 
 
 def _text(at: AppTest) -> str:
@@ -99,7 +99,7 @@ def loaded(_loaded_file: Path, db_path: Path) -> Path:
 
 
 def test_page_opens_on_the_latest_year_of_the_first_measure(loaded: Path) -> None:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = app(PAGE)
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="bm_measure").value == "REFERRALS"
@@ -109,7 +109,7 @@ def test_page_opens_on_the_latest_year_of_the_first_measure(loaded: Path) -> Non
 
 @pytest.mark.parametrize(("key", "year", "expected"), CHOICES)
 def test_page_renders_each_measure_and_year(loaded: Path, key: str, year: int, expected) -> None:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = app(PAGE)
     at.run()
     _choose(at, key, year)
     _assert_page_for(at, key, year, expected)
@@ -118,7 +118,7 @@ def test_page_renders_each_measure_and_year(loaded: Path, key: str, year: int, e
 
 
 def test_median_choice_changes_the_sentence(loaded: Path) -> None:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = app(PAGE)
     at.run()
     _choose(at, "REREF_12M", 2016)
     at.radio(key="bm_stat").set_value("median").run()
@@ -127,7 +127,7 @@ def test_median_choice_changes_the_sentence(loaded: Path) -> None:
 
 
 def test_suppressed_neighbours_are_shown_by_symbol(loaded: Path) -> None:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = app(PAGE)
     at.run()
     _choose(at, "CASELOAD_AVG", 2016)
     table = at.dataframe[0].value
@@ -140,7 +140,7 @@ def test_page_says_so_when_no_dfe_figures_are_loaded(db_path: Path) -> None:
     Store(db_path).data_version()  # create the schema, load nothing
     with Store(db_path).connect():
         pass
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = app(PAGE)
     at.run()
     assert not at.exception, at.exception
     assert "No DfE comparator figures are loaded" in _text(at)
@@ -149,13 +149,11 @@ def test_page_says_so_when_no_dfe_figures_are_loaded(db_path: Path) -> None:
 def test_the_page_does_not_call_real_dfe_figures_synthetic(sample_db, monkeypatch) -> None:
     """While the sample is loaded the banner says the monthly figures are illustrative and
     the national ones on this page are real, never that this page's figures are synthetic."""
-    from streamlit.testing.v1 import AppTest
 
-    from core.settings import ROOT
-    from ui.furniture import ILLUSTRATIVE_BANNER, SAMPLE_BESIDE_REAL_BANNER
+    from ui.frame import ILLUSTRATIVE_BANNER, SAMPLE_BESIDE_REAL_BANNER
 
     monkeypatch.setenv("CYPS_DB", str(sample_db.path))
-    at = AppTest.from_file(str(ROOT / "pages" / "benchmarking.py"), default_timeout=60)
+    at = app(PAGE)
     at.session_state["demo_role"] = "member"
     at.run()
     banners = [w.value for w in at.warning]

@@ -24,6 +24,7 @@ from etl.sample.bundled import load_sample
 from etl.store.audit import events
 from etl.store.benchmark_releases import load_bytes, load_file, releases
 from etl.store.database import Store
+from tests.pages.screens import app
 from ui import access
 from ui.benchmark_upload import has_comparators_sheet, load_benchmarks
 
@@ -224,7 +225,7 @@ def db(empty_db: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 
 def _upload_page(role: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/upload.py"), default_timeout=60)
+    at = app("pages/upload.py")
     at.session_state[access.DEMO_ROLE_KEY] = role
     at.run()
     assert not at.exception, at.exception

@@ -2,8 +2,8 @@
 
 Each page must render the sample without an exception, show the right status and
 direction for hand-checked cases, and tell the user what to do when there are no
-figures. Family pages are callables registered by dashboard.py, so they are run
-here through a two-line script calling `pages.family.render`, as the dashboard does.
+figures. Every screen (family pages too: one file, one page per family) is run
+here through `ui.frame.run_page`, framed as the dashboard frames them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from core.catalogue import catalogue
 from etl.ingest.load import commit, prepare
 from etl.store.database import Store
+from tests.pages.screens import app, screen
 from tests.workbooks import LONG_HEADER, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,13 +25,11 @@ TIMEOUT = 60
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=TIMEOUT)
+    return app(f"pages/{name}", TIMEOUT)
 
 
 def family_page(key: str) -> AppTest:
-    return AppTest.from_string(
-        f"from pages import family\nfamily.render({key!r})\n", default_timeout=TIMEOUT
-    )
+    return screen(catalogue().family(key).url_path, TIMEOUT)
 
 
 def texts(at: AppTest) -> str:

@@ -1,7 +1,7 @@
 """Each role, signed in through a simulated identity provider, reaches only what it may.
 
 AppTest fakes the signed-in user (`at.user`) and the deployment's secrets
-(`at.secrets`). Full-navigation tests need every page in dashboard.PAGES; until
+(`at.secrets`). Full-navigation tests need every page in NAVIGATION_TABLE; until
 they all exist those tests skip, naming the missing files.
 """
 
@@ -16,7 +16,9 @@ from streamlit.testing.v1 import AppTest
 from core.roles import DIRECTOR, MEMBER, OFFICER, ROLES, may
 from etl.store import audit
 from etl.store.database import Store
+from tests.pages.screens import app
 from ui import access
+from ui.navigation import NAVIGATION as NAVIGATION_TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {
@@ -68,7 +70,7 @@ def deployment(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _signed_in(script: str, role: str | None, email: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+    at = app(script, TIMEOUT)
     at.secrets["auth"] = AUTH
     at.user = {
         "is_logged_in": True,
@@ -85,9 +87,7 @@ def _last_events(db_path: Path, n: int = 1) -> list[dict]:
 
 
 def _missing_pages() -> list[str]:
-    import dashboard
-
-    return [spec.source for spec in dashboard.PAGES if not (ROOT / spec.source).exists()]
+    return [spec.source for spec in NAVIGATION_TABLE if not (ROOT / spec.source).exists()]
 
 
 # --- the door: who gets which page before any figures ---------------------------------------
@@ -235,12 +235,10 @@ def _pages_ready() -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reaches_its_pages_and_no_others(role: str) -> None:
     _pages_ready()
-    import dashboard
-
     at = _signed_in("dashboard.py", role)
     at.run()
     assert not at.exception
-    for spec in dashboard.PAGES:
+    for spec in NAVIGATION_TABLE:
         if may(access.demo_user(role), spec.action):
             at.switch_page(spec.source).run()
             assert not at.exception, spec.source
@@ -267,10 +265,8 @@ NAVIGATION = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_navigation_lists_exactly_the_pages_each_role_may_use(role: str) -> None:
-    import dashboard
-
     user = access.demo_user(role)
-    assert {s.url_path for s in dashboard.PAGES if may(user, s.action)} == NAVIGATION[role]
+    assert {s.url_path for s in NAVIGATION_TABLE if may(user, s.action)} == NAVIGATION[role]
 
 
 def test_demo_mode_is_bannered_and_the_chosen_role_is_audited(

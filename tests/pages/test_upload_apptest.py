@@ -21,7 +21,9 @@ from etl.ingest.load import prepare, preview
 from etl.outputs.template import build_template
 from etl.store.database import Store
 from etl.store.queries import current_values, submissions
+from tests.pages.screens import app
 from ui import access
+from ui.navigation import NAVIGATION as NAVIGATION_TABLE
 from ui.upload_flow import check_upload, commit_upload, rollback_submission, template_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +63,7 @@ def db(sample_db: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 
 def _page(script: str, role: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT)
+    at = app(script, TIMEOUT)
     if role:
         at.session_state[access.DEMO_ROLE_KEY] = role
     at.run()
@@ -74,9 +76,7 @@ def _upload_page(role: str | None = None) -> AppTest:
 
 
 def _missing_pages() -> list[str]:
-    import dashboard
-
-    return [spec.source for spec in dashboard.PAGES if not (ROOT / spec.source).exists()]
+    return [spec.source for spec in NAVIGATION_TABLE if not (ROOT / spec.source).exists()]
 
 
 def _texts(at: AppTest) -> str:
