@@ -115,6 +115,8 @@ class Catalogue:
     targets: tuple[Target, ...]
     events: tuple[Event, ...]
     change_points: tuple[ChangePoint, ...] = ()
+    # kind -> {earlier label: the catalogue's value}: old wording still accepted on upload
+    breakdown_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     _by_key: dict[str, Indicator] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -132,6 +134,22 @@ class Catalogue:
     def lookup(self, code_or_name: str) -> Indicator | None:
         """The indicator with this code or exact name (case and spacing ignored)."""
         return self._by_key.get(_key(code_or_name))
+
+    def canonical_breakdown(self, kind: str, text: str) -> str | None:
+        """The catalogue's own spelling of a breakdown value, or None when it is not one.
+
+        Case, spaces and underscores are ignored, and an earlier label listed under the
+        kind's aliases (say "Under 20 miles") gives the value it was renamed to ("20 miles
+        or less"), so files written before a rename still load as the current wording.
+        A kind that lists no values (team names are the council's own) keeps `text`.
+        """
+        allowed = self.breakdown_values.get(kind, ())
+        if not allowed:
+            return text
+        wanted = _compact(text)
+        aliases = self.breakdown_aliases.get(kind, {})
+        candidates = [(a, a) for a in allowed] + list(aliases.items())
+        return next((value for name, value in candidates if _compact(name) == wanted), None)
 
     def in_family(self, family: str) -> list[Indicator]:
         return [i for i in self.indicators if i.family == family]
@@ -195,6 +213,26 @@ def _data_rows(path: Path) -> list[tuple[int, dict]]:
         numbered = [(n, line) for n, line in enumerate(fh, start=1) if not line.startswith("#")]
     reader = csv.DictReader(line for _, line in numbered)
     return [(numbered[i + 1][0], row) for i, row in enumerate(reader)]
+
+
+def _compact(text: object) -> str:
+    """A breakdown value for matching: case, spaces and underscores ignored (as headers are)."""
+    return re.sub(r"[\s_]+", "", str(text or "")).lower()
+
+
+def _breakdown_aliases(breakdowns: dict, where: str) -> dict[str, dict[str, str]]:
+    """Each kind's earlier labels, checked to name one of the kind's current values."""
+    aliases: dict[str, dict[str, str]] = {}
+    for kind, spec in breakdowns.items():
+        values = spec.get("values", [])
+        for old, new in spec.get("aliases", {}).items():
+            if new not in values:
+                raise CatalogueError(
+                    f"{where} breakdowns.{kind}.aliases: '{old}' points to '{new}', "
+                    f"which is not one of its values ({', '.join(values)})"
+                )
+            aliases.setdefault(kind, {})[old] = new
+    return aliases
 
 
 def _month(text: str, where: str) -> dt.date:
@@ -284,6 +322,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         families=families,
         breakdown_values={k: tuple(v.get("values", [])) for k, v in breakdowns.items()},
         breakdown_labels={k: v.get("label", k) for k, v in breakdowns.items()},
+        breakdown_aliases=_breakdown_aliases(breakdowns, path.name),
         targets=tuple(targets),
         events=events,
         change_points=_change_points(data_dir / "change_points.csv", codes),
@@ -294,3 +333,8 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
 def catalogue() -> Catalogue:
     """The project's catalogue, read once per process."""
     return load_catalogue()
+
+
+def canonical_breakdown(kind: str, text: str) -> str | None:
+    """The project catalogue's spelling of breakdown `text` for `kind` (see the method)."""
+    return catalogue().canonical_breakdown(kind, text)

@@ -81,6 +81,7 @@ def extract_filter_from_args(args: argparse.Namespace) -> ExtractFilter:
         financial_years=_listed(args.financial_year),
         breakdowns=args.breakdown or (),
         published=args.published,
+        spc=args.spc,
     )
 
 
@@ -168,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="for anything leaving the council: suppress small numbers of children, "
         "drop submission and user columns",
+    )
+    extract.add_argument(
+        "--spc",
+        action="store_true",
+        help="add each month's SPC mean, limits, variation and rule (as the SPC chart reads it)",
     )
     extract.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     extract.add_argument(

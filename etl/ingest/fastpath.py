@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
 from core.periods import PeriodError, parse_period
-from etl.ingest.layouts import Entry, Located, header_key
+from etl.ingest.layouts import Entry, Located
 from etl.ingest.validate import is_missing
 
 
@@ -44,10 +44,7 @@ def _breakdown(cat: Catalogue, ind: Indicator | None, raw: object) -> str | None
         return None
     if ind.breakdown == "none":
         return WHOLE_AUTHORITY if text == "" else None
-    allowed = cat.breakdown_values.get(ind.breakdown, ())
-    if not allowed:
-        return text
-    return next((a for a in allowed if header_key(a) == header_key(text)), None)
+    return cat.canonical_breakdown(ind.breakdown, text)
 
 
 def fast_accept(

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
 from core.periods import PeriodError, current_month, format_period, parse_period
-from etl.ingest.layouts import LONG_COLUMNS, Entry, Located, header_key
+from etl.ingest.layouts import LONG_COLUMNS, Entry, Located
 from etl.ingest.problems import Problem
 from etl.ingest.workbook import Sheet
 
@@ -319,9 +319,7 @@ class SheetChecker:
             return text
         key = (kind, text)
         if key not in self._breakdowns:
-            self._breakdowns[key] = next(
-                (a for a in allowed if header_key(a) == header_key(text)), None
-            )
+            self._breakdowns[key] = self.catalogue.canonical_breakdown(kind, text)
         match = self._breakdowns[key]
         if match is None:
             self.problem(

@@ -11,11 +11,13 @@ which submission and which person a figure came from.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.rag import RAG_WORDS, rag, with_targets
+from analysis.spc_view import SPC_COLUMNS, spc_columns
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from core.periods import financial_year_start
 from etl.outputs.extract_filter import KIND_LABELS, ExtractFilter
@@ -68,19 +70,37 @@ def extract(store: Store, flt: ExtractFilter, cat: Catalogue | None = None) -> E
     if flt.published:  # decided on every figure of the months, before narrowing
         months["_reason"] = suppression_reasons(months, cat, rules)
     chosen = months[_selected(months, flt, cat)]
+    spc = list(SPC_COLUMNS) if flt.spc else []
     if chosen.empty:
         columns = PUBLISHED_COLUMNS if flt.published else EXTRACT_COLUMNS
-        return Extract(flt, pd.DataFrame(columns=columns), None, False)
+        return Extract(flt, pd.DataFrame(columns=columns + spc), None, False)
     found = submissions(store)
     rows = _decorate(store, chosen, found, cat)
+    if flt.spc:
+        rows = _with_spc(store, rows, cat)
     latest = _latest(found, chosen)
     illustrative = bool((chosen["submitted_by"] == SAMPLE_SUBMITTER).any())
     if not flt.published:
-        return Extract(flt, rows[EXTRACT_COLUMNS], latest, illustrative)
+        return Extract(flt, rows[EXTRACT_COLUMNS + spc], latest, illustrative)
     hidden = rows["_reason"]
     rows = apply_suppression(rows, hidden, rules)
+    if flt.spc:  # no reading of a figure the published file hides
+        rows.loc[hidden != "", spc] = [math.nan, math.nan, math.nan, "", ""]
     counts = {r: int((hidden == r).sum()) for r in hidden.unique() if r}
-    return Extract(flt, rows[PUBLISHED_COLUMNS], latest, illustrative, counts)
+    return Extract(flt, rows[PUBLISHED_COLUMNS + spc], latest, illustrative, counts)
+
+
+def _with_spc(store: Store, rows: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
+    """Each row's SPC reading, judged on every month of its series up to the extract's last.
+
+    The same function the page and the committee report use, on the same current figures, so
+    the three agree; the limits are rounded two places past the indicator's own.
+    """
+    spc = spc_columns(current_values(store), cat, max(rows["period"]))
+    places = spc["indicator"].map({i.code: i.decimals + 2 for i in cat.indicators})
+    for column in ("spc_mean", "spc_lower", "spc_upper"):
+        spc[column] = [round(v, int(p)) for v, p in zip(spc[column], places, strict=True)]
+    return rows.merge(spc, on=["indicator", "breakdown", "period"], how="left")
 
 
 def _months(store: Store, flt: ExtractFilter) -> pd.DataFrame:

@@ -51,6 +51,7 @@ class ExtractFilter:
     breakdowns: tuple[str, ...] = ()  # exact team or band names
     breakdown_kinds: tuple[str, ...] = ()  # 'none' (whole authority) | 'team' | 'distance_band'
     published: bool = False  # suppress small numbers; drop submission and user columns
+    spc: bool = False  # add each month's SPC reading (analysis.spc_view.spc_columns)
 
     def audit_detail(self) -> dict:
         detail = asdict(self)
@@ -69,6 +70,7 @@ def build_filter(
     breakdowns: Iterable[str] = (),
     breakdown_kinds: Iterable[str] = (),
     published: bool = False,
+    spc: bool = False,
     cat: Catalogue | None = None,
 ) -> ExtractFilter:
     """The one canonical filter for these choices, whichever way they were given.
@@ -104,6 +106,7 @@ def build_filter(
         breakdowns=tuple(sorted(values)),
         breakdown_kinds=tuple(k for k in BREAKDOWN_KINDS if k in kinds),
         published=bool(published),
+        spc=bool(spc),
     )
 
 
@@ -158,9 +161,12 @@ def describe(flt: ExtractFilter, cat: Catalogue | None = None) -> dict[str, str]
         months.append(f"financial year{'s' if len(flt.financial_years) > 1 else ''} {years}")
     kinds = [KIND_LABELS[k] + ("" if k == "none" else "s") for k in flt.breakdown_kinds]
     chosen = kinds + list(flt.breakdowns)
-    return {
+    words = {
         "Indicators": indicators,
         "Months": " within ".join(months) if months else "All months",
         "Breakdowns": "; ".join(chosen) if chosen else "All (whole authority and every breakdown)",
         "Published": "Yes: small numbers suppressed" if flt.published else "No: internal use",
     }
+    if flt.spc:
+        words["SPC columns"] = "Yes: each month as the SPC chart drawn to the last month reads it"
+    return words

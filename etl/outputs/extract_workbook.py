@@ -82,7 +82,7 @@ def _data_sheet(rows: pd.DataFrame, cat: Catalogue) -> Sheet:
         series = rows[name]
         if name == "period":
             column = Column(name, list(series), DATE_FORMAT)
-        elif name in ("value", "target"):
+        elif name in ("value", "target", "spc_mean", "spc_lower", "spc_upper"):
             values, fmts = _figures(series, units, formats)
             column = Column(name, values, fmts)
         elif name in ("numerator", "denominator"):

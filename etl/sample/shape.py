@@ -28,6 +28,12 @@ PINNED = {
     ("REREF_12M", dt.date(2016, 4, 1)): 24.1,  # the issue's worked example
 }
 
+# The 2016 papers' placement figures, read at this month: about 35% of looked-after
+# children placed out of authority, about 65% of those within 20 miles of home, and
+# 8 children placed more than 100 miles away.
+PAPERS_MONTH = dt.date(2016, 3, 1)
+PAPERS_OOA_WITHIN_20_MILES = 65.0
+
 # Aggregate notes only: never anything about an individual child or worker.
 COMMENTARY = {
     ("REFERRALS", dt.date(2014, 8, 1), ""): "Seasonal dip over the school summer holidays.",
@@ -35,9 +41,13 @@ COMMENTARY = {
         "Ofsted inspection month; new duty team rota from December."
     ),
     ("CASELOAD_AVG", dt.date(2015, 2, 1), ""): (
-        "Commissioners appointed; additional social worker posts approved."
+        "Commissioners took over the council's executive functions; "
+        "additional social worker posts approved."
     ),
     ("REF_24H", dt.date(2015, 12, 1), ""): "Improvement plan milestone met: 98.6% within 24 hours.",
+    ("LAC_OOA_20MI", PAPERS_MONTH, ""): (
+        "About 65% of out-of-authority placements within 20 miles; the ambition is all of them."
+    ),
     ("LAC_DISTANCE", dt.date(2016, 1, 1), "Over 100 miles"): (
         "Every placement over 100 miles reviewed by the head of service this quarter."
     ),

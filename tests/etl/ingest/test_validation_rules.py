@@ -146,7 +146,8 @@ def test_breakdown_not_allowed_for_whole_authority_indicator() -> None:
 
 def test_distance_band_must_be_one_of_the_catalogue_bands() -> None:
     problem = only_problem(long_file(["LAC_DISTANCE", "2015-04", "Over 200 miles", 2]))
-    assert "Under 20 miles" in problem.message
+    # The bands are named as the DfE writes them since issue 12 (was "Under 20 miles").
+    assert "20 miles or less" in problem.message
 
 
 def test_every_problem_is_listed_not_just_the_first() -> None:

@@ -63,9 +63,10 @@ def small_db(empty_db: Store) -> Store:
             ("REF_24H", "2016-04", "", 1.0, 3, 300),  # 3 children: suppressed when published
             ("REREF_12M", "2016-04", "", 25.0, 75, 300, '=HYPERLINK("http://x","click")'),
             ("LAC_COUNT", "2016-04", "", 355),
-            ("LAC_DISTANCE", "2016-04", "Under 20 miles", 300),
-            ("LAC_DISTANCE", "2016-04", "20 to 50 miles", 40),
-            ("LAC_DISTANCE", "2016-04", "50 to 100 miles", 12),
+            # The bands as stored since issue 12, in the DfE's wording.
+            ("LAC_DISTANCE", "2016-04", "20 miles or less", 300),
+            ("LAC_DISTANCE", "2016-04", "Over 20 to 50 miles", 40),
+            ("LAC_DISTANCE", "2016-04", "Over 50 to 100 miles", 12),
             ("LAC_DISTANCE", "2016-04", "Over 100 miles", 3),
             ("CASELOAD_OVER_22", "2016-04", "", 3),
             ("CASELOAD_OVER_22", "2016-04", "+Team", 2, None, None, "@SUM(A1)"),
@@ -95,6 +96,7 @@ def test_the_filter_is_canonical_however_the_choices_are_written() -> None:
         "LAC_COUNT",
         "LAC_OOA",
         "LAC_20MI",
+        "LAC_OOA_20MI",  # added by issue 12: the papers' share of out-of-authority placements
         "LAC_DISTANCE",
     )
     assert build_filter(breakdowns=["", "Teams"]) == build_filter(
@@ -243,15 +245,15 @@ def test_published_extracts_suppress_the_right_cells_only(small_db: Store) -> No
     shown = {(r.indicator, r.breakdown): r.value for r in ex.rows.itertuples()}
     assert shown[("REF_24H", "")] == "c"  # 3 of 300 children
     assert shown[("LAC_DISTANCE", "Over 100 miles")] == "c"  # 3 children
-    assert shown[("LAC_DISTANCE", "50 to 100 miles")] == "c"  # secondary: 355 - 300 - 40 - 12
-    assert shown[("LAC_DISTANCE", "20 to 50 miles")] == 40
+    assert shown[("LAC_DISTANCE", "Over 50 to 100 miles")] == "c"  # secondary: 355-300-40-12
+    assert shown[("LAC_DISTANCE", "Over 20 to 50 miles")] == 40
     assert shown[("REFERRALS", "")] == 300 and shown[("REREF_12M", "")] == 25.0
     assert shown[("CASELOAD_OVER_22", "")] == 3  # social workers, not children
     assert sum(ex.suppressed.values()) == 3
 
 
 def test_suppression_does_not_depend_on_the_breakdowns_chosen(small_db: Store) -> None:
-    one_band = extract(small_db, build_filter(breakdowns=["50 to 100 miles"], published=True))
+    one_band = extract(small_db, build_filter(breakdowns=["Over 50 to 100 miles"], published=True))
     assert one_band.rows["value"].tolist() == ["c"]
 
 

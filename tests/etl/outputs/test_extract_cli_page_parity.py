@@ -49,6 +49,7 @@ def page_choices(draw: st.DrawFn) -> PageChoices:
         years=draw(st.lists(st.sampled_from([2013, 2014, 2015, 2016]), max_size=2, unique=True)),
         breakdowns=draw(st.lists(st.sampled_from(BREAKDOWN_OPTIONS), max_size=3, unique=True)),
         published=draw(st.booleans()),
+        spc=draw(st.booleans()),
     )
 
 
@@ -62,6 +63,7 @@ def cli_args(choices: PageChoices) -> list[str]:
         args += [a for y in choices.years for a in ("--financial-year", financial_year_label(y))]
     for kind, name in choices.breakdowns:
         args += ["--breakdown", KIND_ARGS[name] if kind == "kind" else name]
+    args += ["--spc"] if choices.spc else []
     return [*args, "--published"] if choices.published else args
 
 

@@ -96,7 +96,7 @@ def test_counts_are_whole_and_not_negative(frame):
 
 def test_numerator_and_denominator_agree_with_the_value(frame):
     with_counts = frame[frame.numerator.notna()]
-    assert set(with_counts.indicator) >= {"REF_24H", "REREF_12M", "LAC_20MI"}
+    assert set(with_counts.indicator) >= {"REF_24H", "REREF_12M", "LAC_20MI", "LAC_OOA_20MI"}
     for row in with_counts.itertuples():
         assert 0 <= row.numerator <= row.denominator
         assert row.value == round(100 * row.numerator / row.denominator, 1), row
@@ -180,12 +180,42 @@ def test_distance_bands_sum_to_the_looked_after_count(frame):
     assert (bands.sum(axis=1) == whole(frame, "LAC_COUNT")).all()
 
 
-def test_within_20_miles_is_the_under_20_band_over_the_count(frame):
+def test_within_20_miles_is_the_first_band_over_the_count(frame):
+    # The first band was "Under 20 miles" until the catalogue took the DfE's wording
+    # ("20 miles or less", issue 12); the old label is still accepted on upload.
     bands = by_breakdown(frame, "LAC_DISTANCE")
     lac = whole(frame, "LAC_COUNT")
     for month in MONTHS:
-        expected = round(100 * bands.loc[month, "Under 20 miles"] / lac[month], 1)
+        expected = round(100 * bands.loc[month, "20 miles or less"] / lac[month], 1)
         assert value(frame, "LAC_20MI", month) == expected, month
+
+
+def test_within_20_miles_of_those_placed_out_is_a_share_of_the_out_of_authority_count(frame):
+    """LAC_OOA_20MI's denominator is LAC_OOA's numerator, not all looked-after children."""
+    near = frame[frame.indicator == "LAC_OOA_20MI"].set_index("period")
+    out = frame[frame.indicator == "LAC_OOA"].set_index("period")
+    assert (near.denominator == out.numerator).all()
+    bands = by_breakdown(frame, "LAC_DISTANCE")
+    further = bands.drop(columns="20 miles or less").sum(axis=1)
+    assert (further == near.numerator.rsub(near.denominator).astype(float)).all()
+
+
+def test_the_2016_papers_placement_figures_can_be_read_from_march_2016(frame):
+    """About 35% out of authority, about 65% of those within 20 miles, 8 over 100 miles."""
+    march = dt.date(2016, 3, 1)
+    assert abs(value(frame, "LAC_OOA", march) - 35) <= 1
+    assert abs(value(frame, "LAC_OOA_20MI", march) - 65) <= 0.5
+    assert by_breakdown(frame, "LAC_DISTANCE").loc[march, "Over 100 miles"] == 8
+    # Of all looked-after children the share within 20 miles is much higher: a different
+    # measure, which is why the papers' 65% needs an indicator of its own.
+    assert value(frame, "LAC_20MI", march) > 80
+
+
+def test_within_20_miles_of_those_placed_out_rises_towards_the_ambition(frame):
+    series = whole(frame, "LAC_OOA_20MI")
+    assert abs(series[FY_2014].mean() - 55) <= 2
+    assert series[YEAR_2016].between(62, 69).all()
+    assert series.max() < 100
 
 
 def test_eight_children_over_100_miles_throughout_2016(frame):
@@ -203,6 +233,16 @@ def test_commentary_is_about_months_not_children(frame):
     individual = re.compile(r"\b(child|he|she|his|her|him)\b", re.IGNORECASE)
     for text in notes.commentary:
         assert not individual.search(text), text
+
+
+def test_commentary_agrees_with_the_key_events(frame):
+    """Commissioners took over the council's executive functions in February 2015; the
+    Children's Social Care Commissioner had been appointed in October 2014 (issue 12)."""
+    events = {(e.month, e.label) for e in catalogue().events}
+    assert (dt.date(2014, 10, 1), "Children's Social Care Commissioner") in events
+    assert (dt.date(2015, 2, 1), "Commissioners take over") in events
+    note = frame.set_index(["indicator", "period", "breakdown"]).commentary
+    assert "executive functions" in note["CASELOAD_AVG", dt.date(2015, 2, 1), ""]
 
 
 def test_files_are_written_in_load_order(written):
