@@ -174,7 +174,8 @@ def _key() -> str:
         "<li><strong>Direction</strong>: ↑ better, ↓ worse, → no change; for a measure where "
         "neither is better, ↗ up and ↘ down.</li>"
         "<li><strong>Variation (SPC)</strong>: ~ common cause (noise); ↑ better or ↓ better, "
-        "special cause improvement; ↑ worse or ↓ worse, special cause concern.</li>"
+        "special cause improvement; ↑ worse or ↓ worse, special cause concern; ↑ or ↓ alone, "
+        "special cause where neither direction is better.</li>"
         "<li><strong>Assurance (SPC)</strong>: P the target is met reliably, F it will be "
         "missed reliably unless something changes, ? hit and miss, – no target.</li></ul>"
     )
