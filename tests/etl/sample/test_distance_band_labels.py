@@ -36,8 +36,12 @@ def old_label_file() -> bytes:
     the value as text or with a comment, so the full checker reads those rows.
     """
     counts = (300, 110, 40, 8)
-    spellings = [OLD_BANDS, [b.upper() for b in OLD_BANDS], [f" {b.lower()} " for b in OLD_BANDS]]
-    rows: list[list[object]] = [LONG_HEADER]
+    spellings = [
+        list(OLD_BANDS),
+        [b.upper() for b in OLD_BANDS],
+        [f" {b.lower()} " for b in OLD_BANDS],
+    ]
+    rows: list[list[object]] = [list(LONG_HEADER)]
     for month, labels in zip(MONTHS, spellings, strict=True):
         for label, count in zip(labels, counts, strict=True):
             value: object = float(count) if month == MONTHS[0] else str(count)
