@@ -50,19 +50,9 @@ POLARITIES = ("higher", "lower", "neither")
 # When rules disagree about a point, the first that fired decides (ptd_special_cause_type).
 RULE_PRECEDENCE = ("outside", "trend", "two_of_three", "shift")
 XMR_COLUMNS = (
-    "segment",
-    "mean",
-    "upper",
-    "lower",
-    "moving_range",
-    "rule_outside",
-    "rule_trend",
-    "rule_two_of_three",
-    "rule_shift",
-    "rule",
-    "variation",
-    "side",
-)
+    "segment", "mean", "upper", "lower", "moving_range",
+    "rule_outside", "rule_trend", "rule_two_of_three", "rule_shift", "rule", "variation", "side",
+)  # fmt: skip
 
 
 def _month_number(value: object, what: str = "period") -> int:
