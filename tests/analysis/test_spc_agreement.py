@@ -131,7 +131,7 @@ def test_a_published_extract_gives_no_spc_reading_for_a_hidden_figure(store, mon
 
 def test_the_download_page_tick_box_adds_the_spc_columns(store, monkeypatch):
     monkeypatch.setenv("CYPS_DB", str(store.path))
-    monkeypatch.delenv("CYPS_DEMO", raising=False)
+    monkeypatch.setenv("CYPS_DEMO", "on")  # the demo opt-in, as `make run` sets it
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.session_state["demo_role"] = "officer"
     at.run()
