@@ -38,9 +38,10 @@ setup: $(STAMP)
 
 setup-dev: $(DEV_STAMP)
 
-# The dashboard loads the illustrative sample into an empty database by itself.
+# Demo mode on the illustrative sample: CYPS_DEMO=on is the explicit opt-in (a deployment
+# never sets it); the dashboard loads the sample into an empty database by itself.
 run: setup
-	$(BIN)/streamlit run dashboard.py
+	CYPS_DEMO=on $(BIN)/streamlit run dashboard.py
 
 # Unit, property, AppTest and real-browser tests, on two workers (the machine has two
 # cores). Browser tests skip with a message when Chromium is missing, except under CI=true.

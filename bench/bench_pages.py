@@ -73,21 +73,12 @@ def _quiet() -> None:
 
 
 def pages() -> list[tuple[str, str, str]]:
-    """(url path, title, source file or "family") for every page a director sees, in menu order."""
-    import re
+    """(url path, title, source file) for every page a director sees, in menu order."""
+    from core.roles import User
+    from ui.navigation import specs_for
 
-    from core.catalogue import catalogue
-
-    listed = re.findall(
-        r'PageSpec\("(pages/[a-z_]+\.py)", "([^"]+)", "([a-z_-]+)"',
-        (ROOT / "dashboard.py").read_text(),
-    )
-    found = []
-    for source, title, url_path in listed:
-        found.append((url_path, title, source))
-        if url_path == "overview":
-            found += [(f.url_path, f.title, "family") for f in catalogue().families]
-    return found
+    director = User("Bench director", "bench@example.invalid", "director", demo=True)
+    return [(s.url_path, s.title, s.source) for s in specs_for(director)]
 
 
 def _app():
@@ -101,7 +92,7 @@ def _app():
 def _go(at, url_path: str) -> None:
     """Point the next run at a page by its url path, as a browser would.
 
-    `AppTest.switch_page` takes files only, and family pages are callables; every
+    `AppTest.switch_page` takes a file, and every family page is the same file; every
     `st.Page` is registered under the hash of its url path, so the benchmark asks
     for that hash (AppTest's own private hook: re-check it on a Streamlit upgrade).
     """
@@ -122,7 +113,7 @@ def _timed_run(at) -> tuple[float, float]:
 
 def child(db: str) -> dict:
     os.environ["CYPS_DB"] = db
-    os.environ.pop("CYPS_DEMO", None)
+    os.environ["CYPS_DEMO"] = "on"  # pages as the demo draws them
     _quiet()
     import streamlit as st
 
@@ -168,6 +159,7 @@ def profile(db: str, url_path: str) -> None:
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
     os.environ["CYPS_DB"] = db
+    os.environ["CYPS_DEMO"] = "on"
     _quiet()
     at = _app()
     at.run()

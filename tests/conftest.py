@@ -22,6 +22,13 @@ settings.register_profile("cyps", deadline=None, suppress_health_check=[HealthCh
 settings.load_profile("cyps")
 
 
+@pytest.fixture(autouse=True)
+def _demo_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Demo mode is an explicit opt-in (CYPS_DEMO=on, as `make run` sets it): tests of the
+    app run as the demo does unless they say otherwise (tests of sign-in unset it)."""
+    monkeypatch.setenv("CYPS_DEMO", "on")
+
+
 def build_sample_db(path: Path) -> Store:
     """A new database at `path` filled as the dashboard fills an empty one in demo use:
     every sample workbook, then the bundled DfE benchmark files."""

@@ -7,10 +7,13 @@ groups. The role is worked out afresh from `st.user` on every run, never kept
 in session state, so a role taken away in the roles file stops working at once.
 
 Demo mode (no identity provider configured) lets a visitor pick a role, under a
-banner. It fails closed: it is refused whenever [auth] is configured, when the
-secrets file exists but cannot be read, when any role is granted to a real
-address or group (a sign that this is a deployment whose sign-in is missing),
-with `enabled = false` in data/roles.toml or secrets [demo], or with CYPS_DEMO=off.
+banner, starting as a member. It is an explicit opt-in and fails closed: it runs only
+with `CYPS_DEMO=on` (which `make run` sets; any other value, quoted, misspelt or empty,
+is off), and is refused whenever the secrets have an [auth] table (even an empty one),
+when the secrets file exists but cannot be read, when any role is granted to a real
+address or group (a sign that this is a deployment whose sign-in is missing), with
+`enabled = false` in data/roles.toml or secrets [demo], or when the database holds any
+figures loaded by someone other than the sample loader or a demo user.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from typing import Any
 
 import streamlit as st
 
-from core.roles import DIRECTOR, MEMBER, ROLES, NotAllowed, User, require
+from core.roles import MEMBER, ROLES, NotAllowed, User, require
 from core.settings import DATA_DIR
 from etl.store import audit
 from etl.store.database import Store, StoreBusy
+from ui import cached
 from ui.legacy_pages import use_navigation_only
 
 LOG = logging.getLogger(__name__)
@@ -35,7 +39,7 @@ LOG = logging.getLogger(__name__)
 DEMO_ROLE_KEY = "demo_role"
 SIGN_IN_LOGGED_KEY = "_cyps_sign_in_logged"
 ROLES_FILE = DATA_DIR / "roles.toml"
-DEMO_OFF_WORDS = ("off", "0", "false", "no")
+DEMO_ON = "on"  # the only value of CYPS_DEMO that turns demo mode on
 
 
 class RolesConfigError(ValueError):
@@ -115,6 +119,23 @@ def auth_configured() -> bool:
     return bool(secrets_section("auth"))
 
 
+def auth_declared() -> bool:
+    """True when the secrets have an [auth] table at all, even an empty or broken one.
+
+    An empty [auth] is a sign-in someone meant to set up: it must not open demo mode.
+    """
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def demo_requested() -> bool:
+    """CYPS_DEMO=on, read forgivingly for spaces and quotes (a Docker env-file keeps them)."""
+    value = os.environ.get("CYPS_DEMO", "").strip().strip("\"'").strip().lower()
+    return value == DEMO_ON
+
+
 def login_providers() -> list[str | None]:
     """Arguments for `st.login`: named providers ([auth.microsoft]) or [None] for a flat [auth]."""
     # A provider table has its own client_id; `client_kwargs` is a table too, but not one.
@@ -143,11 +164,19 @@ def demo_status() -> tuple[bool, str]:
     """Whether demo mode may run, and if not, a sentence saying why (for not_configured)."""
     if auth_configured():
         return False, "Sign-in through the council's identity provider is configured."
+    if auth_declared():
+        return False, (
+            "The deployment's secrets have an [auth] table, but it does not configure an "
+            "identity provider, so nobody can be signed in."
+        )
     problem = secrets_problem()
     if problem:
         return False, problem
-    if os.environ.get("CYPS_DEMO", "").strip().lower() in DEMO_OFF_WORDS:
-        return False, "Demo mode is turned off for this deployment (CYPS_DEMO=off)."
+    if not demo_requested():
+        return False, (
+            "Demo mode is off: it runs only when the service is started with CYPS_DEMO=on "
+            "(as `make run` does), never by default."
+        )
     # The roles file must opt in (enabled = true); the secrets can only turn it off.
     if roles_file().get("demo", {}).get("enabled", False) is not True:
         return False, "Demo mode is turned off in data/roles.toml ([demo] enabled = false)."
@@ -158,6 +187,12 @@ def demo_status() -> tuple[bool, str]:
         return False, (
             "Roles are granted to real people or groups, but no identity provider is "
             "configured, so nobody can be signed in."
+        )
+    store = cached.store()
+    if cached.holds_real_figures(str(store.path), store.data_version()):
+        return False, (
+            "The database holds figures loaded by named people, not only the illustrative "
+            "sample, so demo mode (where anyone can pick a role) is refused."
         )
     return True, ""
 
@@ -214,7 +249,7 @@ def demo_user(role: str) -> User:
 
 
 def _demo_default_role() -> str:
-    role = roles_file().get("demo", {}).get("default_role", DIRECTOR)
+    role = roles_file().get("demo", {}).get("default_role", MEMBER)
     return role if role in ROLES else MEMBER
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from core.settings import database_path
-from etl.sample.bundled import load_sample_if_empty, showing_sample
+from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sample
 from etl.store import queries
 from etl.store.database import Store
 
@@ -55,6 +55,11 @@ def last_updated(path: str, data_version: str) -> dt.datetime | None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def sample_shown(path: str, data_version: str) -> bool:
     return showing_sample(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def holds_real_figures(path: str, data_version: str) -> bool:
+    return bool(real_submitters(Store(path)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

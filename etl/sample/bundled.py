@@ -55,6 +55,25 @@ def load_sample_if_empty(store: Store) -> bool:
     return made > 0
 
 
+DEMO_ADDRESS_SUFFIX = "@example.invalid"  # core.roles demo users' addresses
+
+
+def real_submitters(store: Store) -> list[str]:
+    """Who loaded figures other than the illustrative sample and demo users, if anyone.
+
+    Demo mode must never run beside a council's real figures: one submission by a
+    person (through the app or `python -m etl load`) is enough to refuse it.
+    """
+    if not store.path.exists():
+        return []
+    frame = store.query(
+        "SELECT DISTINCT submitted_by FROM submissions "
+        "WHERE submitted_by <> ? AND NOT ends_with(submitted_by, ?) ORDER BY 1",
+        [SAMPLE_SUBMITTER, DEMO_ADDRESS_SUFFIX],
+    )
+    return [str(v) for v in frame["submitted_by"]]
+
+
 def showing_sample(store: Store) -> bool:
     """True while any current figure came from the illustrative sample."""
     if not store.path.exists():

@@ -84,7 +84,7 @@ def serve_app(db: Path) -> Iterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "CYPS_DEMO"}
-    env |= {"CYPS_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env |= {"CYPS_DB": str(db), "CYPS_DEMO": "on", "PYTHONUNBUFFERED": "1"}
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"streamlit-{port}.log"
     _SERVER_LOGS[url] = log_path

@@ -220,7 +220,7 @@ def db(empty_db: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
     """The sample figures with no DfE files loaded yet, so loading one lands a release."""
     load_sample(empty_db)
     monkeypatch.setenv("CYPS_DB", str(empty_db.path))
-    monkeypatch.delenv("CYPS_DEMO", raising=False)
+    monkeypatch.setenv("CYPS_DEMO", "on")  # the demo opt-in, as `make run` sets it
     return empty_db
 
 

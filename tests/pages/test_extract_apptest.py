@@ -28,7 +28,7 @@ def page(_sample_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     path = tmp_path / "cyps.duckdb"
     shutil.copyfile(_sample_db_file, path)
     monkeypatch.setenv("CYPS_DB", str(path))
-    monkeypatch.delenv("CYPS_DEMO", raising=False)
+    monkeypatch.setenv("CYPS_DEMO", "on")  # the demo opt-in, as `make run` sets it
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.session_state["demo_role"] = "officer"
     at.run()

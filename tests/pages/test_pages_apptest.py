@@ -59,7 +59,7 @@ def on_one_month(tmp_path, monkeypatch):
         ["REREF_12M", dt.datetime(2016, 4, 1), None, 24.1, 87, 361, None],
         ["REFERRALS", dt.datetime(2016, 4, 1), None, 361, None, None, None],
     ]
-    commit(store, prepare("one-month.xlsx", xlsx(rows)), "test")
+    commit(store, prepare("one-month.xlsx", xlsx(rows)), "demo-director@example.invalid")
     monkeypatch.setenv("CYPS_DB", str(store.path))
     return store
 

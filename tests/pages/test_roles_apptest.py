@@ -40,14 +40,16 @@ TIMEOUT = 60
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database for the module, not empty, so the dashboard does not load the sample.
 
-    These tests are about access, not figures; one submission row is enough.
+    These tests are about access, not figures; one submission row is enough. It is a
+    demo user's, since demo mode is refused beside figures loaded by a named person.
     """
     path = tmp_path_factory.mktemp("db") / "cyps.duckdb"
     with Store(path).writing() as con:
         con.execute(
             "INSERT INTO submissions (file_name, sha256, submitted_by, submitted_at, "
             "values_added, values_changed, values_unchanged, values_skipped, targets_changed) "
-            "VALUES ('seed.xlsx', 'seed', 'test', now()::TIMESTAMP, 0, 0, 0, 0, 0)"
+            "VALUES ('seed.xlsx', 'seed', 'demo-director@example.invalid', now()::TIMESTAMP, "
+            "0, 0, 0, 0, 0)"
         )
     return path
 
@@ -56,7 +58,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def deployment(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A roles file granting the three PEOPLE their roles through groups, and a test database."""
     monkeypatch.setenv("CYPS_DB", str(db_path))
-    monkeypatch.delenv("CYPS_DEMO", raising=False)
+    monkeypatch.setenv("CYPS_DEMO", "on")  # the demo opt-in, as `make run` sets it
     roles = tmp_path / "roles.toml"
     roles.write_text(
         "[groups]\n"
@@ -165,7 +167,7 @@ def test_with_demo_mode_off_and_no_sign_in_nothing_but_an_explanation_is_shown(
     at.run()
     assert not at.exception
     assert at.title[0].value == "Sign-in is not set up yet"
-    assert "CYPS_DEMO=off" in at.warning[0].value
+    assert "CYPS_DEMO=on" in at.warning[0].value
     assert not at.dataframe and not at.metric and not at.button
 
 
@@ -280,6 +282,8 @@ def test_demo_mode_is_bannered_and_the_chosen_role_is_audited(
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.run()
     assert any("Demo mode" in w.value for w in at.warning)
+    assert at.selectbox(key=access.DEMO_ROLE_KEY).value == MEMBER  # the least privilege first
+    at.selectbox(key=access.DEMO_ROLE_KEY).set_value(OFFICER).run()
     at.selectbox(key=access.DEMO_ROLE_KEY).set_value(MEMBER).run()
     assert not at.exception
     event = _last_events(db_path)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from core.roles import (
     require,
     roles_allowed,
 )
+from etl.ingest.load import commit, prepare
+from etl.store.database import Store
+from tests.workbooks import LONG_HEADER, xlsx
 from ui import access
 
 AUTH = {
@@ -50,7 +54,8 @@ def roles_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return path
 
     monkeypatch.setattr(access, "ROLES_FILE", path)
-    monkeypatch.delenv("CYPS_DEMO", raising=False)
+    monkeypatch.setenv("CYPS_DEMO", "on")  # the demo opt-in, as `make run` sets it
+    monkeypatch.setenv("CYPS_DB", str(tmp_path / "no-figures-yet.duckdb"))
     write("[emails]\n[groups]\n[demo]\nenabled = true\n")
     yield write
     access._roles_cache.clear()
@@ -156,10 +161,66 @@ def test_demo_mode_is_refused_when_an_identity_provider_is_configured(roles_toml
     assert "identity provider is configured" in reason
 
 
-@pytest.mark.parametrize("value", ["off", "OFF", "0", "false", "no"])
-def test_demo_mode_is_refused_by_the_environment(roles_toml, secrets, monkeypatch, value) -> None:
+@pytest.mark.parametrize(
+    "value",
+    ["off", "OFF", "0", "false", "no", '"off"', "'off'", "disabled", "none", "of", "onn", ""],
+)
+def test_demo_mode_is_off_for_every_value_but_on(roles_toml, secrets, monkeypatch, value) -> None:
+    """Quoted (as a Docker env-file passes it), misspelt or empty: all off. Only on opts in."""
     monkeypatch.setenv("CYPS_DEMO", value)
+    allowed, reason = access.demo_status()
+    assert allowed is False
+    assert "CYPS_DEMO=on" in reason
+
+
+def test_demo_mode_is_off_when_the_variable_is_unset(roles_toml, secrets, monkeypatch) -> None:
+    monkeypatch.delenv("CYPS_DEMO", raising=False)
     assert access.demo_status()[0] is False
+
+
+@pytest.mark.parametrize("value", ["on", "ON", ' "on" ', "'on'"])
+def test_demo_mode_opts_in_with_on_however_it_is_quoted(
+    roles_toml, secrets, monkeypatch, value
+) -> None:
+    monkeypatch.setenv("CYPS_DEMO", value)
+    assert access.demo_status() == (True, "")
+
+
+def test_an_empty_auth_table_is_a_sign_in_meant_and_never_opens_demo_mode(
+    roles_toml, secrets
+) -> None:
+    secrets({"auth": {}})
+    allowed, reason = access.demo_status()
+    assert not allowed
+    assert "[auth] table" in reason
+
+
+def test_demo_mode_is_refused_beside_figures_loaded_by_a_named_person(
+    roles_toml, secrets, monkeypatch, tmp_path
+) -> None:
+    """One CLI load by a person is enough: anyone could otherwise pick Director over real data."""
+    store = Store(tmp_path / "real.duckdb")
+    monkeypatch.setenv("CYPS_DB", str(store.path))
+    rows = [LONG_HEADER, ["REFERRALS", dt.datetime(2016, 4, 1), None, 361, None, None, None]]
+    commit(store, prepare("april.xlsx", xlsx(rows)), "a.director@council.gov.uk")
+    allowed, reason = access.demo_status()
+    assert not allowed
+    assert "not only the illustrative sample" in reason
+
+
+def test_demo_mode_stays_on_beside_the_sample_and_demo_users_uploads(
+    roles_toml, secrets, monkeypatch, tmp_path
+) -> None:
+    store = Store(tmp_path / "demo.duckdb")
+    monkeypatch.setenv("CYPS_DB", str(store.path))
+    rows = [LONG_HEADER, ["REFERRALS", dt.datetime(2016, 4, 1), None, 361, None, None, None]]
+    commit(store, prepare("april.xlsx", xlsx(rows)), access.demo_user("director").audit_name)
+    assert access.demo_status() == (True, "")
+
+
+def test_a_demo_visitor_starts_as_a_member(roles_toml, secrets) -> None:
+    roles_toml("[demo]\nenabled = true\n")
+    assert access._demo_default_role() == "member"
 
 
 def test_demo_mode_is_refused_by_the_roles_file_or_secrets(roles_toml, secrets) -> None:
