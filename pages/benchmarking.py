@@ -21,6 +21,7 @@ from etl.benchmarks.published import (
 )
 from etl.store.database import Store
 from presentation.charts import benchmark as benchmark_charts
+from presentation.markup import md
 from ui import cached as data
 from ui.frame import in_frame
 
@@ -70,11 +71,12 @@ def _headline(c: Comparison) -> None:
         ("Best statistical neighbour", best),
         ("Top-quartile threshold", top),
     ]
+    # Plain markdown, never HTML: the best neighbour's name comes from an uploaded file.
     for col, (label, value) in zip(st.columns(4), items, strict=True):
-        col.markdown(f"<small>{label}</small><br><b style='font-size:1.35rem'>{value}</b>",
-                     unsafe_allow_html=True)  # fmt: skip
+        col.caption(label)
+        col.markdown(f"#### {md(value)}")
     if p.reason:
-        st.caption(f"No rank or band: {p.reason}.")
+        st.caption(f"No rank or band: {md(p.reason)}.")
 
 
 def _neighbour_table(c: Comparison) -> pd.DataFrame:
@@ -112,9 +114,9 @@ def _height(table: pd.DataFrame) -> int:
 
 
 def _symbol_key(c: Comparison) -> None:
-    shown = ", ".join(f"**{s}** = {meaning}" for s, meaning in c.symbol_meanings.items())
+    shown = ", ".join(f"**{md(s)}** = {md(meaning)}" for s, meaning in c.symbol_meanings.items())
     st.caption(
-        f"Symbols (DfE convention): {shown}; the meanings {c.symbol_source} give them. "
+        f"Symbols (DfE convention): {shown}; the meanings {md(c.symbol_source)} give them. "
         "A symbol is never a zero; a council with a symbol is not ranked."
     )
 
@@ -123,7 +125,7 @@ def _rank_section(c: Comparison, trend: pd.DataFrame) -> None:
     m = c.measure
     st.subheader("Rank over the years")
     if trend["rank"].isna().all():
-        st.info(f"{m.name} is not ranked, so there is no rank to follow over the years.")
+        st.info(f"{md(m.name)} is not ranked, so there is no rank to follow over the years.")
         return
     fig = benchmark_charts.rank_trend_chart(
         trend,
@@ -163,9 +165,9 @@ def main() -> None:
         return
     st.markdown(
         f"**These are real published figures, not illustrative.** Every figure on this page "
-        f"is official statistics published by the Department for Education for {area.name} "
-        "(local authority " + area.la_code + "), England, the region and the council's ten "
-        f"statistical neighbours (DfE model {area.neighbour_model}). Figures are annual; the "
+        f"is official statistics published by the Department for Education for {md(area.name)} "
+        f"(local authority {md(area.la_code)}), England, the region and the council's ten "
+        f"statistical neighbours (DfE model {md(area.neighbour_model)}). Figures are annual; the "
         "rest of the dashboard is monthly."
     )
     by_key = {m.key: m for m in offered}
@@ -191,14 +193,14 @@ def main() -> None:
             horizontal=False,
         )  # fmt: skip
     if m.dfe_only:
-        st.info(f"**DfE measure, not a dashboard indicator.** {m.definition_note}")
+        st.info(f"**DfE measure, not a dashboard indicator.** {md(m.definition_note)}")
     c = _comparison(path, version, key, year, stat)
     average = c.neighbours.mean if stat == "mean" else c.neighbours.median
 
-    st.markdown(f"**{c.sentence}**")
+    st.markdown(f"**{md(c.sentence)}**")
     _headline(c)
     for note in c.notes:
-        st.warning(note, icon="⚠️")
+        st.warning(md(note), icon="⚠️")
 
     fig = benchmark_charts.comparison_bar_chart(
         c.bars,
@@ -224,11 +226,11 @@ def main() -> None:
     _rank_section(c, trend)
 
     st.subheader("Definition and source")
-    st.markdown(f"**{m.name}.** {m.definition_note}")
+    st.markdown(f"**{md(m.name)}.** {md(m.definition_note)}")
     st.caption(
-        f"Source: {c.source}. {c.period_label}. Published by the Department for Education "
-        "under the Open Government Licence v3.0. Neighbours: DfE children's services "
-        f"statistical neighbours, model {area.neighbour_model}."
+        f"Source: {md(c.source)}. {md(c.period_label)}. Published by the Department for "
+        "Education under the Open Government Licence v3.0. Neighbours: DfE children's services "
+        f"statistical neighbours, model {md(area.neighbour_model)}."
     )
 
 

@@ -27,6 +27,7 @@ from etl.outputs.extract_files import FORMATS, file_name, produce, text_frame
 from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.publication import PublicationRules
 from etl.store.database import Store
+from presentation.markup import md
 from ui import cached as data
 from ui.access import reconfirm
 from ui.frame import in_frame, no_data_message
@@ -244,7 +245,7 @@ def render() -> None:
     try:
         flt = choices_to_filter(choices, cat)
     except FilterError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
     ex = _preview(str(store.path), version, flt)
     if ex.empty:

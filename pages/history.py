@@ -14,6 +14,7 @@ import streamlit as st
 from core.roles import NotAllowed
 from etl.ingest.rollback import NotRolledBack
 from etl.store.database import StoreBusy
+from presentation.markup import md
 from ui import cached as data
 from ui.access import current_user
 from ui.frame import in_frame
@@ -97,7 +98,7 @@ def _rollback(submission_id: int, version: str) -> None:
         targets = len(data.target_rollback_plan(str(data.store().path), version, submission_id))
         restored = rollback_submission(data.store(), current_user(), submission_id, version)
     except (ChangedSinceShown, NotRolledBack, StoreBusy, NotAllowed) as err:
-        st.session_state[NOTICE_KEY] = ("warning", str(err))
+        st.session_state[NOTICE_KEY] = ("warning", md(err))
         return
     st.session_state[NOTICE_KEY] = (
         "success",
@@ -139,7 +140,7 @@ def render() -> None:
     else:
         st.info(
             f"Rolled back on {pd.Timestamp(row['rolled_back_at']):%d %B %Y at %H:%M} by "
-            f"{row['rolled_back_by']}. Its figures are no longer used; its record is kept."
+            f"{md(row['rolled_back_by'])}. Its figures are no longer used; its record is kept."
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import settings
+from presentation.markup import md
 from ui.access import current_user, sign_out
 
 user = current_user()
@@ -21,7 +22,9 @@ st.markdown(
     "person by person."
 )
 if user and user.email:
-    st.markdown(f"You are signed in as **{user.email}**. Please quote this address when you ask.")
+    st.markdown(
+        f"You are signed in as **{md(user.email)}**. Please quote this address when you ask."
+    )
 st.markdown(
     f"To ask for access, e-mail **{contact['team']}** at "
     f"[{contact['email']}](mailto:{contact['email']}), saying which role you need: "

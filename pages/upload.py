@@ -17,6 +17,7 @@ from core.roles import NotAllowed
 from core.settings import upload_limits
 from etl.ingest.load import AlreadyLoaded, CommitResult, StalePreview
 from etl.store.database import StoreBusy
+from presentation.markup import md
 from ui import cached as data
 from ui.access import current_user
 from ui.benchmark_upload import comparators_sheet_notice, render_section
@@ -80,10 +81,12 @@ def _checked(file_name: str, content: bytes) -> UploadCheck | None:
     st.session_state.pop(CONFIRM_KEY, None)
     with st.status("Reading and checking your file…", expanded=True) as status:
         try:
-            check = check_upload(data.store(), current_user(), file_name, content, st.write)
+            check = check_upload(
+                data.store(), current_user(), file_name, content, lambda m: st.write(md(m))
+            )
         except (StoreBusy, NotAllowed) as err:
             status.update(label="The file could not be checked", state="error")
-            st.error(str(err))
+            st.error(md(err))
             return None
         if check.ok:
             status.update(label="Checked: every rule is met", state="complete", expanded=False)
@@ -94,13 +97,13 @@ def _checked(file_name: str, content: bytes) -> UploadCheck | None:
 
 
 def _show_refusal(check: UploadCheck) -> None:
-    st.error(f"{check.refused}\n\n**Nothing was loaded.**")
+    st.error(f"{md(check.refused)}\n\n**Nothing was loaded.**")
 
 
 def _show_problems(check: UploadCheck) -> None:
     count = len(check.problems)
     st.error(
-        f"**{count} problem{'s' if count != 1 else ''} found in {check.file_name}. "
+        f"**{count} problem{'s' if count != 1 else ''} found in {md(check.file_name)}. "
         "Nothing was loaded.** Correct them in your file and upload it again."
     )
     st.dataframe(problems_frame(check.problems), hide_index=True, width="stretch")
@@ -129,6 +132,7 @@ def _show_preview(check: UploadCheck) -> None:
         return
     st.subheader("3. Check the preview")
     st.markdown("Nothing has been saved yet. This is what loading the file would do:")
+    st.text(preview.prepared.read_from)  # plain text: the sheet name comes from the file
     cols = st.columns(4)
     cols[0].metric("New values", preview.count("new"))
     cols[1].metric("Changed values", preview.count("changed"))
@@ -142,7 +146,7 @@ def _show_preview(check: UploadCheck) -> None:
     if preview.warnings:
         st.markdown("**Worth a second look** (these do not stop the load):")
         for warning in preview.warnings:
-            st.warning(warning, icon="⚠️")
+            st.warning(md(warning), icon="⚠️")
     st.markdown("**Figures by indicator**")
     st.dataframe(counts_by_indicator(preview), hide_index=True, width="stretch")
     if preview.count("changed"):
@@ -198,10 +202,10 @@ def _commit(sha256: str) -> None:
 
 def _show_done(result: CommitResult, again: bool = False) -> None:
     if result.submission_id is None:
-        st.info(result.summary())
+        st.info(md(result.summary()))
         return
     repeat = " Loading the same file again would change nothing." if again else ""
-    st.success(result.summary() + repeat, icon="✅")
+    st.success(md(result.summary()) + repeat, icon="✅")
     families = affected_families(result.indicators)
     if families:
         st.markdown("See the charts affected:")

@@ -31,6 +31,7 @@ from core.roles import MEMBER, ROLES, NotAllowed, User, require
 from core.settings import DATA_DIR
 from etl.store import audit
 from etl.store.database import Store, StoreBusy
+from presentation.markup import md
 from ui import cached
 from ui.legacy_pages import use_navigation_only
 
@@ -305,7 +306,7 @@ def guard_page(action: str) -> User:
         return require(user, action)
     except NotAllowed as err:
         LOG.warning("Refused %s to %s.", action, user.audit_name if user else "nobody")
-        st.error(f"{err} If you need it, ask for access.", icon="🔒")
+        st.error(f"{md(err)} If you need it, ask for access.", icon="🔒")
         st.stop()
         raise  # st.stop() raises; this line only tells type checkers the page ends here
 

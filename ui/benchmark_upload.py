@@ -27,6 +27,7 @@ from etl.ingest.problems import FileRefused
 from etl.store.audit import log
 from etl.store.benchmark_releases import LoadResult, load_bytes, releases
 from etl.store.database import Store, StoreBusy, record_event
+from presentation.markup import md
 from ui import cached as data
 from ui.access import current_user
 
@@ -130,11 +131,11 @@ def _load(files: list[tuple[str, bytes]]) -> None:
 
 def _show(outcome: BenchmarkOutcome) -> None:
     if outcome.status == "loaded":
-        st.success(outcome.message, icon="✅")
+        st.success(md(outcome.message), icon="✅")
     elif outcome.status in ("no change", "already loaded"):
-        st.info(outcome.message)
+        st.info(md(outcome.message))
     else:
-        st.error(outcome.message)
+        st.error(md(outcome.message))
 
 
 def comparators_sheet_notice(name: str, content: bytes) -> None:
@@ -142,7 +143,7 @@ def comparators_sheet_notice(name: str, content: bytes) -> None:
     if not has_comparators_sheet(name, content):
         return
     st.info(
-        f"**{name} also has a `comparators` sheet.** Comparators are not part of the month's "
+        f"**{md(name)} also has a `comparators` sheet.** Comparators are not part of the month's "
         "figures: loading the figures never loads them, and loading them changes no figure. "
         "They are checked and kept as a benchmark release of their own."
     )
@@ -194,7 +195,7 @@ def render_section() -> None:
         try:
             table = loaded_releases(data.store())
         except StoreBusy as err:
-            st.warning(str(err))
+            st.warning(md(err))
             return
         if table.empty:
             st.caption("No benchmark files loaded yet.")

@@ -41,6 +41,7 @@ from etl.benchmarks import latest as benchmark_latest
 from etl.store.database import Store
 from presentation.charts import indicator as charts
 from presentation.charts.spc import spc_chart
+from presentation.markup import md
 from ui import cached as data
 
 RAG_VIEW = "Red-amber-green view"
@@ -73,10 +74,11 @@ def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
     return benchmark_lines.comparator_lines(Store(path), code)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def latest_benchmarks(path: str, data_version: str) -> pd.DataFrame:
-    """The latest published England, neighbour and quartile figures, for the scorecard."""
-    return benchmark_latest.latest_benchmarks(Store(path))
+@st.cache_data(show_spinner=False, max_entries=64)
+def latest_benchmarks(path: str, data_version: str, as_at: dt.date | None = None) -> pd.DataFrame:
+    """England, neighbour and quartile figures for the scorecard: the latest year the DfE had
+    published by the month `as_at` (issue 12 §2)."""
+    return benchmark_latest.latest_benchmarks(Store(path), as_at=as_at)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -256,7 +258,7 @@ def indicator_figures(
             first=first,
             last=last,
             reference_lines=lines,
-            comparators=comparators(path, data_version, code),
+            comparators=benchmark_lines.lines_known_by(comparators(path, data_version, code), last),
         )
     ]
     parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
@@ -303,8 +305,10 @@ def _comparator_caption(
     indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
 ) -> None:
     """Say which national figures the chart shows, with years and source, or why there are none."""
-    text = charts.comparator_caption(comparators(path, data_version, indicator.code), first, last)
-    st.caption(text or benchmark_lines.comparator_note(indicator))
+    lines = benchmark_lines.lines_known_by(comparators(path, data_version, indicator.code), last)
+    text = charts.comparator_caption(lines, first, last)
+    # The sentence quotes area and source names from uploaded files: shown as plain text.
+    st.caption(md(text) if text else benchmark_lines.comparator_note(indicator))
 
 
 def _in_range(
