@@ -259,7 +259,8 @@ def _published(ind: Indicator, value: object, decimals: int | None = None) -> st
 def benchmark_table(benchmarks: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     """The latest published national figures beside each indicator, as scorecards print them.
 
-    `benchmarks` is `etl.benchmarks.queries.latest_benchmarks`. One row per catalogue indicator
+    `benchmarks` is `etl.benchmarks.latest.latest_benchmarks` for the month shown (issue 12 §2:
+    only years published by then; a row with no year says none was). One row per catalogue indicator
     (catalogue order): England, the statistical neighbours' mean, the council's published figure
     and national quartile band for that year, each labelled with the year. An indicator with no
     national counterpart says so in words; a count is not set beside England's (councils differ
@@ -274,6 +275,9 @@ def benchmark_table(benchmarks: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
             row.update({"Published year": "", "Comparison": comparison})
             row.update(dict.fromkeys(("This council", "England", "Neighbours (mean)"), ""))
             row.update({"Quartile band": "", "Source": ""})
+        elif pd.isna(found.loc[ind.code].get("year")):  # nothing published by the month shown
+            row.update({"Published year": "None yet", "Comparison": found.loc[ind.code, "note"]})
+            row.update(dict.fromkeys([*BENCHMARK_COLUMNS[3:7], "Source"], ""))
         elif ind.unit == "count":
             b = found.loc[ind.code]
             row.update({"Published year": str(b["period_label"])})
@@ -287,7 +291,7 @@ def benchmark_table(benchmarks: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
             row.update(
                 {
                     "Published year": str(b["period_label"]),
-                    "Comparison": "DfE published figures",
+                    "Comparison": str(b.get("label") or "DfE published figures"),
                     "This council": _published(ind, b["council"]),
                     "England": _published(ind, b["england"]),
                     "Neighbours (mean)": _published(ind, b["sn_mean"]),

@@ -136,7 +136,7 @@ def main() -> None:
     )
     cat = catalogue()
     table = display_table(scorecard(path, version, as_at), cat)
-    national = benchmark_table(latest_benchmarks(path, version), cat)
+    national = benchmark_table(latest_benchmarks(path, version, as_at), cat)
     for family in cat.families:
         codes = [i.code for i in cat.in_family(family.key)]
         rows = table[table["code"].isin(codes)]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis import comparators as cmp
 from core.catalogue import Indicator, catalogue
+from core.periods import add_months
 from etl.benchmarks.comparators_file import FINANCIAL_YEAR
 from etl.benchmarks.comparators_file import LEVEL as OWN_LEVEL
 from etl.benchmarks.published import (
@@ -25,12 +26,14 @@ from etl.benchmarks.published import (
     counterpart,
     measure_values_in,
 )
+from etl.benchmarks.release_dates import known_by, publication
 from etl.store.database import Store
 
 NEIGHBOUR_STATS = ("mean", "median")
 LINE_COLUMNS = [
     "series", "kind", "year", "period_label", "start", "end", "value", "symbol",
     "symbol_meaning", "source", "segment", "break_before", "neighbours_with_figure", "label",
+    "published",
 ]  # fmt: skip
 
 
@@ -39,7 +42,7 @@ def _neighbour_label(area: CouncilArea, stat: str) -> str:
 
 
 def comparator_lines(
-    store: Store, indicator_code: str, neighbour_stat: str = "mean"
+    store: Store, indicator_code: str, neighbour_stat: str = "mean", as_at: dt.date | None = None
 ) -> pd.DataFrame:
     """Stepped annual reference lines for a monthly indicator chart; empty when there are none.
 
@@ -52,6 +55,11 @@ def comparator_lines(
     join a line across rows with different `segment` (a method change; `break_before` marks
     the first year after one). `label` is the hover text. With no benchmark file loaded at all
     the frame is simply empty.
+
+    `published` is the month a DfE year was published (`release_dates`); the council's own
+    comparators record no date, so each counts as known from the month after its period ends.
+    With `as_at` (a month), only the years known by then are kept (see `lines_known_by`), each
+    still drawn over its own year: the March 2017 report shows no year published after it.
     """
     if neighbour_stat not in NEIGHBOUR_STATS:
         raise ValueError(f"neighbour_stat must be one of {NEIGHBOUR_STATS}")
@@ -59,14 +67,28 @@ def comparator_lines(
     with store.connect() as con:
         own = _own_lines(con, indicator_code)
         if found is None or found.unit == "count":
-            return own
+            return lines_known_by(own, as_at)
         area = council_area_in(con)
         values = measure_values_in(con, found.key, None)
     national = _national_lines(values, area, found, neighbour_stat)
     frames = [f for f in (national, own) if not f.empty]
     if not frames:
         return pd.DataFrame(columns=LINE_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[LINE_COLUMNS]
+    return lines_known_by(pd.concat(frames, ignore_index=True)[LINE_COLUMNS], as_at)
+
+
+def lines_known_by(lines: pd.DataFrame | None, as_at: dt.date | None) -> pd.DataFrame:
+    """The comparator lines a month could know: years published by the end of `as_at`.
+
+    For callers that hold every year already (read once, drawn for several months); with no
+    month, every year is kept.
+    """
+    if lines is None:
+        return pd.DataFrame(columns=LINE_COLUMNS)
+    if as_at is None or lines.empty:
+        return lines
+    month = as_at.replace(day=1)
+    return lines[[known_by(p, month) for p in lines["published"]]].reset_index(drop=True)
 
 
 def _national_lines(
@@ -124,6 +146,7 @@ def _national_lines(
             strict=True,
         )
     ]
+    lines["published"] = [_published(found.key, int(y)) for y in lines["year"]]
     lines["order"] = lines["kind"].map({"england": 0, "region": 1, "neighbours": 2})
     return lines.sort_values(["order", "year"], ignore_index=True)[LINE_COLUMNS]
 
@@ -162,6 +185,7 @@ def _own_lines(con: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFr
     rows["break_before"] = False
     rows["neighbours_with_figure"] = pd.NA
     rows["symbol_meaning"] = rows["symbol"].map(cmp.symbol_meaning)
+    rows["published"] = [add_months(end, 1) for end in rows["end"]]  # no date is recorded
     rows["label"] = [
         f"{s} {p}: {cmp.display_value(v, sym, ind.unit, ind.decimals)}"
         for s, p, v, sym in zip(
@@ -169,6 +193,11 @@ def _own_lines(con: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFr
         )
     ]
     return rows[LINE_COLUMNS]
+
+
+def _published(key: str, year: int) -> dt.date | None:
+    found = publication(key, year)
+    return found.month if found else None
 
 
 def _partial(with_figure: object, area: CouncilArea) -> bool:

@@ -49,6 +49,7 @@ class MappingRow:
     decimals: int
     series_break_year: int | None
     definition_note: str
+    release: str = ""  # the DfE release it comes from (releases.csv): when each year was published
 
     def applies_to(self, file_name: str, file_kind: str) -> bool:
         return file_kind == self.file_kind and fnmatch.fnmatch(
@@ -122,6 +123,7 @@ def _row(raw: dict[str, str], where: str) -> MappingRow:
         decimals=_optional_int(text("decimals"), where, "decimals") or 0,
         series_break_year=_optional_int(text("series_break_year"), where, "series_break_year"),
         definition_note=text("definition_note"),
+        release=(raw.get("release") or "").strip(),
     )
     for field, allowed in (
         ("unit", UNITS),

@@ -91,13 +91,16 @@ class ReportInputs:
     change_points: tuple[ChangePoint, ...]
 
 
-def read_inputs(store: Store, cat: Catalogue) -> ReportInputs:
-    """The frames the pages read, from the same queries."""
+def read_inputs(store: Store, cat: Catalogue, as_at: dt.date | None = None) -> ReportInputs:
+    """The frames the pages read, from the same queries; comparators as known in the report's
+    month (`as_at`, default the latest month with figures): years published by then."""
+    values = queries.current_values(store)
+    month = as_at or latest_month(values)
     return ReportInputs(
-        values=queries.current_values(store),
+        values=values,
         targets=queries.targets(store),
-        benchmarks=latest_benchmarks(store),
-        comparators={i.code: comparator_lines(store, i.code) for i in cat.indicators},
+        benchmarks=latest_benchmarks(store, as_at=month),
+        comparators={i.code: comparator_lines(store, i.code, as_at=month) for i in cat.indicators},
         sample=showing_sample(store),
         last_updated=queries.last_updated(store),
         change_points=cat.change_points,
@@ -199,7 +202,8 @@ def _summary(cat: Catalogue, card: pd.DataFrame, inputs: ReportInputs, as_at: dt
         parts.append("<h3>How we compare: the latest published national figures</h3>")
         parts.append(
             "<p>The DfE publishes one figure a year, so these describe the year shown, not "
-            "the month of this report. Neighbours are the mean of the council's ten "
+            f"the month of this report: the latest year published by {long_label(as_at)}. "
+            "Neighbours are the mean of the council's ten "
             "statistical neighbours with a figure; quartile band A is the best quarter of "
             "councils in England.</p>"
         )
@@ -323,7 +327,7 @@ def build_report_html(
     """
     cat = cat or catalogue()
     produced = produced or dt.datetime.now()
-    inputs = read_inputs(store, cat)
+    inputs = read_inputs(store, cat, as_at)
     as_at = as_at or latest_month(inputs.values)
     council = council_name()
     month = long_label(as_at) if as_at else "no figures"

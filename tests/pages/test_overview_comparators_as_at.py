@@ -1,0 +1,54 @@
+"""The Overview sets beside a month only the DfE years published by then (issue 12 §2).
+
+Driven through AppTest on the sample database with the bundled DfE files: at March 2017 the
+"How we compare" tables show 2015/16 (published November 2016), never 2016/17 or 2024/25; at
+October 2015 a measure whose first DfE year came out later says so in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.store.database import Store
+from tests.pages.screens import app
+
+
+@pytest.fixture
+def overview(sample_db: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CYPS_DB", str(sample_db.path))
+    return app("pages/overview.py", 90)
+
+
+def comparators_at(at: AppTest, month: dt.date) -> pd.DataFrame:
+    at.selectbox(key="as_at").set_value(month).run()
+    assert not at.exception, at.exception
+    tables = [f.value for f in at.dataframe if "Published year" in f.value.columns]
+    assert tables, "no How we compare table on the Overview"
+    return pd.concat(tables, ignore_index=True).set_index("Indicator")
+
+
+def test_march_2017_shows_no_comparator_year_published_after_march_2017(
+    overview: AppTest,
+) -> None:
+    overview.run()
+    table = comparators_at(overview, dt.date(2017, 3, 1))
+    assert set(table["Published year"]) <= {"2015/16", "at 30 September 2016", "at 31 March 2016",
+                                             "None yet"}  # fmt: skip
+    reref = table.loc["Re-referrals within 12 months"]
+    assert (reref["Published year"], reref["England"]) == ("2015/16", "22.5%")
+    assert "published November 2016" in reref["Comparison"]
+
+
+def test_october_2015_shows_the_year_published_by_then_or_says_none_was(
+    overview: AppTest,
+) -> None:
+    overview.run()
+    table = comparators_at(overview, dt.date(2015, 10, 1))
+    assert table.loc["Re-referrals within 12 months", "Published year"] == "2014/15"
+    caseload = table.loc["Average social worker caseload"]
+    assert caseload["Published year"] == "None yet"
+    assert caseload["Comparison"] == "No DfE figure had been published by October 2015"
