@@ -40,9 +40,12 @@ from etl.benchmarks import chart_lines as benchmark_lines
 from etl.benchmarks import latest as benchmark_latest
 from etl.store.database import Store
 from presentation.charts import indicator as charts
+from presentation.charts.comparator_lines import comparator_caption
+from presentation.charts.layout import ReferenceLine
 from presentation.charts.spc import spc_chart
 from presentation.markup import md
 from ui import cached as data
+from ui.plan_view import render_linked_actions
 
 RAG_VIEW = "Red-amber-green view"
 SPC_VIEW = "Statistical process control view"
@@ -138,10 +141,10 @@ def period_picker(periods: pd.Series, key: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _reference_lines(indicator: Indicator) -> list[charts.ReferenceLine]:
+def _reference_lines(indicator: Indicator) -> list[ReferenceLine]:
     if indicator.reference_line is None:
         return []
-    return [charts.ReferenceLine(indicator.reference_line, indicator.reference_label)]
+    return [ReferenceLine(indicator.reference_line, indicator.reference_label)]
 
 
 def _whole(values: pd.DataFrame, indicator: Indicator, part: str) -> pd.DataFrame:
@@ -224,7 +227,7 @@ def indicator_figures(
     code: str,
     first: dt.date,
     last: dt.date,
-    extra_lines: tuple[charts.ReferenceLine, ...] = (),
+    extra_lines: tuple[ReferenceLine, ...] = (),
 ) -> list[go.Figure]:
     """An indicator's charts (whole authority, then by team if it has teams).
 
@@ -306,7 +309,7 @@ def _comparator_caption(
 ) -> None:
     """Say which national figures the chart shows, with years and source, or why there are none."""
     lines = benchmark_lines.lines_known_by(comparators(path, data_version, indicator.code), last)
-    text = charts.comparator_caption(lines, first, last)
+    text = comparator_caption(lines, first, last)
     # The sentence quotes area and source names from uploaded files: shown as plain text.
     st.caption(md(text) if text else benchmark_lines.comparator_note(indicator))
 
@@ -327,7 +330,7 @@ def render_indicator(
     data_version: str,
     first: dt.date,
     last: dt.date,
-    reference_lines: list[charts.ReferenceLine] | None = None,
+    reference_lines: list[ReferenceLine] | None = None,
 ) -> None:
     """Draw one indicator's block for the months first..last.
 
@@ -372,6 +375,7 @@ def render_indicator(
             extra, width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}_{n}"
         )
     _about(indicator)
+    render_linked_actions(indicator, path, data_version, last)  # the improvement plan's actions
     with st.expander("The figures as a table", expanded=True):
         if indicator.breakdown == "distance_band":
             order = list(cat.breakdown_values.get(indicator.breakdown, ()))

@@ -29,26 +29,35 @@ from analysis.spc_view import (
 )
 from core.catalogue import ChangePoint, Event, Indicator
 from core.periods import long_label
-from presentation.charts.indicator import (
-    TARGET_COLOUR,
-    _base_layout,
-    _events,
-    _financial_years,
-    _x,
-    _x_range,
+from presentation.charts.layout import (
+    base_layout,
     chart_title,
     complete_months,
+    dates,
+    event_marks,
+    financial_years,
+    x_range,
+)
+from presentation.palette import (
+    BLACK,
+    DARK_GREY,
+    DARK_PINK,
+    LINK_BLUE,
+    MID_GREY,
+    ORANGE,
+    SECONDARY_GREY,
+    TARGET_COLOUR,
 )
 
-LINE_COLOUR = "#505A5F"
-MEAN_COLOUR = "#0B0C0C"
-RECALCULATION_COLOUR = "#0B0C0C"
+LINE_COLOUR = DARK_GREY
+MEAN_COLOUR = BLACK
+RECALCULATION_COLOUR = BLACK
 # Making Data Count colours, each with its own marker shape: colour is never the only cue.
 VARIATION_MARKERS = {
-    "improvement": {"symbol": "circle", "color": "#1D70B8", "size": 11},
-    "concern": {"symbol": "diamond", "color": "#F46A25", "size": 12},
-    "neither": {"symbol": "square", "color": "#801650", "size": 10},
-    "common": {"symbol": "circle-open", "color": "#6F777B", "size": 8},
+    "improvement": {"symbol": "circle", "color": LINK_BLUE, "size": 11},
+    "concern": {"symbol": "diamond", "color": ORANGE, "size": 12},
+    "neither": {"symbol": "square", "color": DARK_PINK, "size": 10},
+    "common": {"symbol": "circle-open", "color": SECONDARY_GREY, "size": 8},
 }
 
 
@@ -135,10 +144,10 @@ def spc_chart(
     last = last or max(plotted["period"])
     shown = frame[(frame["period"] >= first) & (frame["period"] <= last)]
     months = complete_months(shown, first, last)
-    x = _x(months["period"])
+    x = dates(months["period"])
     title, subtitle = chart_title(indicator, council, first, last)
-    _base_layout(fig, (title, subtitle + ": statistical process control"), indicator)
-    _financial_years(fig, first, last)
+    base_layout(fig, (title, subtitle + ": statistical process control"), indicator)
+    financial_years(fig, first, last)
     enough = bool(plotted["mean"].notna().any()) if "mean" in plotted else False
     number = _hover_number(indicator)
 
@@ -173,7 +182,7 @@ def spc_chart(
         y=months["value"],
         mode="lines",
         name=indicator.name,
-        line={"color": "#B1B4B6", "width": 1.5},
+        line={"color": MID_GREY, "width": 1.5},
         connectgaps=False,
         hoverinfo="skip",
         showlegend=False,
@@ -212,10 +221,10 @@ def spc_chart(
             xanchor="left",
             yanchor="bottom",
             showarrow=False,
-            font={"size": 13, "color": "#0B0C0C"},
+            font={"size": 13, "color": BLACK},
             bgcolor="rgba(255,255,255,0.9)",
         )
-    _events(fig, events, first, last)
+    event_marks(fig, events, first, last)
     _recalculations(fig, recalculations, first, last)
-    _x_range(fig, first, last)
+    x_range(fig, first, last)
     return fig

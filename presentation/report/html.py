@@ -46,7 +46,8 @@ from etl.benchmarks.latest import latest_benchmarks
 from etl.sample.bundled import showing_sample
 from etl.store import queries
 from etl.store.database import Store
-from presentation.charts.indicator import ReferenceLine, comparator_caption
+from presentation.charts.comparator_lines import comparator_caption
+from presentation.charts.layout import ReferenceLine
 from presentation.report.style import CSS
 from presentation.report.svg import line_chart_svg
 

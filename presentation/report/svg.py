@@ -23,13 +23,17 @@ import pandas as pd
 from analysis.rag import AMBER, GREEN, RAG_WORDS, RED, rag, with_targets
 from core.catalogue import Indicator
 from core.periods import add_months, financial_year_label, month_range
-from presentation.charts.indicator import (
+from presentation.charts.comparator_lines import comparator_legend, comparator_steps
+from presentation.charts.layout import ReferenceLine
+from presentation.palette import (
+    BLACK,
     COMPARATOR_STYLES,
+    DARK_GREY,
+    LIGHT_GREY,
+    MID_GREY,
+    OTHER_COMPARATOR_STYLE,
     RAG_MARKERS,
     SERIES_COLOUR,
-    ReferenceLine,
-    comparator_legend,
-    comparator_steps,
 )
 
 WIDTH, HEIGHT = 680, 300
@@ -144,32 +148,34 @@ def line_chart_svg(
     for tick in ticks:
         y = y_of(tick)
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#E5E5E5"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#0B0C0C">'
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{LIGHT_GREY}"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{BLACK}">'
             f"{_number(tick, indicator, ticks[1] - ticks[0])}</text>"
         )
     for month in months:  # financial years: a rule at each April and the year's label
         if month.month == 4 and month > first:
             x = x_edge(month, False)
             out.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#B1B4B6"/>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+                f'stroke="{MID_GREY}"/>'
             )
         if month == first or month.month == 4:
             end = min(add_months(month, 11 - (month.month - 4) % 12), last)
             mid = (x_edge(month, False) + x_edge(end, True)) / 2
             out.append(
-                f'<text x="{mid:.1f}" y="{TOP - 8}" text-anchor="middle" fill="#505A5F">'
+                f'<text x="{mid:.1f}" y="{TOP - 8}" text-anchor="middle" fill="{DARK_GREY}">'
                 f"{financial_year_label(month)}</text>"
             )
         if month.month in (4, 10):
             out.append(
                 f'<text x="{x_of(month):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-                f'fill="#0B0C0C">{month:%b %Y}</text>'
+                f'fill="{BLACK}">{month:%b %Y}</text>'
             )
     out.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
-        f'stroke="#0B0C0C"/><line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" '
-        f'stroke="#0B0C0C"/>'
+        f'stroke="{BLACK}"/><line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" '
+        f'stroke="{BLACK}"/>'
     )
     legend: list[tuple[str, str]] = []
 
@@ -182,13 +188,13 @@ def line_chart_svg(
             y = y_of(float(target))
             points += [(x_edge(month, False), y), (x_edge(month, True), y)]
         out.append(
-            f'<path d="{_path(points)}" fill="none" stroke="#0B0C0C" stroke-width="1.8" '
+            f'<path d="{_path(points)}" fill="none" stroke="{BLACK}" stroke-width="1.8" '
             f'stroke-dasharray="{DASHES["dash"]}"/>'
         )
-        legend.append(("line:#0B0C0C:dash", "Target"))
+        legend.append((f"line:{BLACK}:dash", "Target"))
 
     for series_name, kind, rows in steps:
-        style = COMPARATOR_STYLES.get(kind, {"color": "#3D3D3D", "dash": "dot"})
+        style = COMPARATOR_STYLES.get(kind, OTHER_COMPARATOR_STYLE)
         points = []
         for row in rows.itertuples(index=False):
             if pd.isna(row.value):
@@ -262,7 +268,7 @@ def _legend(items: list[tuple[str, str]], top: float) -> tuple[str, float]:
             status = kind.split(":", 1)[1]
             parts.append(_marker(None if status == "None" else status, x + 11, y, label))
         parts.append(
-            f'<text x="{x + 27:.1f}" y="{y + 4:.1f}" fill="#0B0C0C">{escape(label)}</text>'
+            f'<text x="{x + 27:.1f}" y="{y + 4:.1f}" fill="{BLACK}">{escape(label)}</text>'
         )
         x += width
     return "".join(parts), y

@@ -9,14 +9,12 @@ import pandas as pd
 
 from core.catalogue import Event, catalogue
 from presentation.charts.indicator import (
-    RAG_MARKERS,
-    ReferenceLine,
     breakdown_lines_chart,
-    chart_title,
-    complete_months,
     indicator_chart,
     stacked_bands_chart,
 )
+from presentation.charts.layout import ReferenceLine, chart_title, complete_months
+from presentation.palette import RAG_MARKERS
 
 CAT = catalogue()
 REREF = CAT.get("REREF_12M")
