@@ -23,6 +23,7 @@ from ui.access import current_user
 from ui.benchmark_upload import comparators_sheet_notice, render_section
 from ui.frame import in_frame
 from ui.navigation import page_handle
+from ui.plan_upload import is_plan_upload, plan_template_button, render_plan_upload, show_plan_done
 from ui.upload_flow import (
     TEMPLATE_FILE_NAME,
     XLSX_MIME,
@@ -69,6 +70,7 @@ def _template_section() -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+    plan_template_button()  # an improvement plan snapshot is uploaded here too
 
 
 def _checked(file_name: str, content: bytes) -> UploadCheck | None:
@@ -239,6 +241,7 @@ def _figures_section() -> None:
     done = st.session_state.pop(DONE_KEY, None)
     if done is not None:
         _show_done(done)
+    show_plan_done()
     limit = _limit_mb()
     uploaded = st.file_uploader(
         "Choose the spreadsheet with the month's figures (.xlsx or .csv)",
@@ -252,6 +255,10 @@ def _figures_section() -> None:
         st.session_state.pop(CHECK_KEY, None)
         return
     content = uploaded.getvalue()
+    if is_plan_upload(uploaded.name, content):  # an `actions` sheet: the improvement plan
+        st.session_state.pop(CHECK_KEY, None)
+        render_plan_upload(uploaded.name, content, UPLOADER_GENERATION)
+        return
     check = _checked(uploaded.name, content)
     comparators_sheet_notice(uploaded.name, content)
     if check is not None:

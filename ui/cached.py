@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.settings import database_path
 from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sample
-from etl.store import queries
+from etl.store import plan_snapshots, queries
 from etl.store.database import Store
 
 
@@ -89,3 +89,16 @@ def rollback_preview(path: str, data_version: str, submission_id: int) -> pd.Dat
 @st.cache_data(show_spinner=False, max_entries=64)
 def target_rollback_plan(path: str, data_version: str, submission_id: int) -> pd.DataFrame:
     return queries.target_rollback_plan(Store(path), submission_id)
+
+
+# The improvement plan: every live snapshot's actions, and every snapshot (rolled back ones too).
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def plan_actions(path: str, data_version: str) -> pd.DataFrame:
+    return plan_snapshots.live_actions(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def plan_snapshot_list(path: str, data_version: str) -> pd.DataFrame:
+    return plan_snapshots.snapshots(Store(path))

@@ -63,6 +63,16 @@ NAVIGATION: tuple[PageSpec, ...] = (
         banner=BESIDE_REAL,
     ),
     PageSpec(
+        "pages/plan.py",
+        "Improvement plan",
+        "plan",
+        "view",
+        "Performance",
+        "📌",
+        intro="The improvement plan's actions: how many are complete, which are late or at "
+        "risk, and the indicators each should move. Directors upload a snapshot each quarter.",
+    ),
+    PageSpec(
         "pages/report.py",
         "Committee report",
         "report",

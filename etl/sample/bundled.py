@@ -12,6 +12,7 @@ import tomllib
 from core.settings import DATA_DIR, SAMPLE_DIR
 from etl.ingest.load import AlreadyLoaded, commit, prepare
 from etl.sample.generate import SAMPLE_FILES
+from etl.sample.plan import load_sample_plan
 from etl.store.benchmark_releases import load_file as load_benchmark_file
 from etl.store.database import Store
 
@@ -46,12 +47,15 @@ def load_bundled_benchmarks(store: Store) -> int:
 
 
 def load_sample_if_empty(store: Store) -> bool:
-    """Fill an empty database with the illustrative sample and the bundled DfE benchmarks."""
+    """Fill an empty database with the illustrative sample, the bundled DfE benchmarks and the
+    illustrative improvement plan."""
     if store.path.exists() and not is_empty(store):
         return False
     made = load_sample(store)
     if store.query("SELECT count(*) AS n FROM benchmark_releases")["n"].iloc[0] == 0:
         load_bundled_benchmarks(store)
+    if store.query("SELECT count(*) AS n FROM plan_snapshots")["n"].iloc[0] == 0:
+        load_sample_plan(store, SAMPLE_SUBMITTER)  # the illustrative improvement plan
     return made > 0
 
 

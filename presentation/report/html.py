@@ -48,6 +48,8 @@ from etl.store import queries
 from etl.store.database import Store
 from presentation.charts.comparator_lines import comparator_caption
 from presentation.charts.layout import ReferenceLine
+from presentation.report.plan import CONTENTS_ITEM as PLAN_CONTENTS
+from presentation.report.plan import plan_section
 from presentation.report.style import CSS
 from presentation.report.svg import line_chart_svg
 
@@ -342,11 +344,15 @@ def build_report_html(
         )
         return _document(title, cover + empty + _notes(cat))
     card = report_scorecard(inputs, cat, as_at)
+    plan = plan_section(store, as_at)  # the improvement plan, when one has been loaded
+    if plan:
+        cover = cover.replace('<li><a href="#notes">', PLAN_CONTENTS + '<li><a href="#notes">', 1)
     return _document(
         title,
         cover
         + _summary(cat, card, inputs, as_at)
         + _families(cat, card, inputs, as_at)
+        + plan
         + _notes(cat),
     )
 

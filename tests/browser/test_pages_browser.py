@@ -29,14 +29,14 @@ from .server import server_traceback
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 FAMILY_PAGES = [f.url_path for f in catalogue().families]
-EVERY_ROLE = ["overview", *FAMILY_PAGES, "benchmarking", "report", "about"]
+EVERY_ROLE = ["overview", *FAMILY_PAGES, "benchmarking", "plan", "report", "about"]
 ALL_PAGES = [*EVERY_ROLE, "extract", "upload", "history", "audit"]
 EXPECTED = {
     "member": (EVERY_ROLE, ["upload", "history", "extract", "audit"]),
     "officer": ([*EVERY_ROLE, "extract", "audit"], ["upload", "history"]),
     "director": (ALL_PAGES, []),
 }
-WITH_PLOTLY = set(FAMILY_PAGES)
+WITH_PLOTLY = {*FAMILY_PAGES, "plan"}
 # The overview is a scorecard table whose "last 13 months" column draws sparklines
 # (st.dataframe), not a Plotly chart.
 WITH_TABLE = {"overview"}

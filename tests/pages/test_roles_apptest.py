@@ -8,6 +8,7 @@ they all exist those tests skip, naming the missing files.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -71,15 +72,29 @@ def deployment(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     access._roles_cache.clear()
 
 
-def _signed_in(script: str, role: str | None, email: str | None = None) -> AppTest:
-    at = app(script, TIMEOUT)
-    at.secrets["auth"] = AUTH
-    at.user = {
+def _token(role: str | None, email: str | None = None, lifetime: float = 3600, **extra) -> dict:
+    """st.user as Streamlit fills it from an ID token: who, their groups, issued and expiry."""
+    issued = time.time()
+    return {
         "is_logged_in": True,
+        "iss": "https://login.example",
+        "sub": email or PEOPLE[role],
+        "iat": int(issued),
+        "exp": int(issued + lifetime),
+        "nonce": f"nonce-{issued}",
         "name": f"Test {role}",
         "email": email or PEOPLE[role],
         "groups": [f"grp-{role}"] if role else [],
+        **extra,
     }
+
+
+def _signed_in(
+    script: str, role: str | None, email: str | None = None, token: dict | None = None
+) -> AppTest:
+    at = app(script, TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.user = token or _token(role, email)
     return at
 
 
@@ -250,11 +265,12 @@ def test_each_role_reaches_its_pages_and_no_others(role: str) -> None:
 
 
 NAVIGATION = {
-    MEMBER: {"overview", "benchmarking", "report", "about"},
-    OFFICER: {"overview", "benchmarking", "report", "about", "extract", "audit"},
+    MEMBER: {"overview", "benchmarking", "plan", "report", "about"},
+    OFFICER: {"overview", "benchmarking", "plan", "report", "about", "extract", "audit"},
     DIRECTOR: {
         "overview",
         "benchmarking",
+        "plan",
         "report",
         "about",
         "extract",

@@ -1,0 +1,188 @@
+"""`python -m etl plan ...`: the improvement plan from the command line, the upload page's twin.
+
+    python -m etl plan template --output plan.xlsx
+    python -m etl plan load [--db DB] [--user NAME] --as-at YYYY-MM FILE
+    python -m etl plan status [--db DB] [--as-at YYYY-MM] --format csv|table [--output PATH]
+    python -m etl plan actions [--db DB] [--as-at YYYY-MM] [--status S ...] --format csv|xlsx
+                               [--output PATH]
+
+`load` exits 0 when the snapshot is loaded (or was already), 1 when the file is refused (every
+problem on stderr, nothing stored), 3 when another load got there first. `status` counts the
+plan as `analysis.plan` defines it; `actions` is the officer's extract (`etl.outputs.plan_extract`).
+Without --as-at, `status` and `actions` use the latest snapshot's month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.plan import status_by_theme
+from core.periods import long_label, parse_period
+from etl.ingest.load import StalePreview
+from etl.ingest.plan_load import PlanAlreadyLoaded, commit_plan, prepare_plan
+from etl.ingest.problems import FileRefused, Invalid
+from etl.outputs.plan_extract import NoPlan, UnknownStatus, plan_download, plan_state, statuses_from
+from etl.outputs.plan_template import build_plan_template
+from etl.store.database import Store
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 3
+
+
+def _user(args: argparse.Namespace) -> str:
+    return getattr(args, "user", None) or getpass.getuser()
+
+
+def _existing(db: str | None) -> Store | None:
+    """The store for a command that only reads: never create a database by mistake."""
+    store = Store(db)
+    if store.path.exists():
+        return store
+    print(
+        f"There is no database at {store.path}. Check --db (or CYPS_DB), or load a plan first "
+        "with: python -m etl plan load --as-at YYYY-MM FILE.xlsx",
+        file=sys.stderr,
+    )
+    return None
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    path = Path(args.output)
+    path.write_bytes(build_plan_template())
+    print(f"Improvement plan template written to {path}.")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    as_at = parse_period(args.as_at)
+    try:
+        if not path.is_file():
+            raise FileRefused(f"'{args.file}' does not exist or is not a file.")
+        prepared = prepare_plan(path.name, path.read_bytes())
+        for warning in prepared.warnings:
+            print(f"{path.name}: warning: {warning}", file=sys.stderr)
+        result = commit_plan(Store(args.db), prepared, as_at, _user(args))
+    except PlanAlreadyLoaded as err:
+        print(f"{path.name}: {err}")
+        return 0
+    except FileRefused as err:
+        print(f"{path.name}: refused: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    except Invalid as err:
+        print(
+            f"{path.name}: refused, nothing was loaded. {len(err.problems)} problem(s):",
+            file=sys.stderr,
+        )
+        for problem in err.problems:
+            print(f"  - {problem.describe()}", file=sys.stderr)
+        return EXIT_INVALID
+    except StalePreview:
+        print(
+            f"{path.name}: not loaded: another load landed meanwhile. Run it again.",
+            file=sys.stderr,
+        )
+        return EXIT_BUSY
+    print(result.summary())
+    return 0
+
+
+def status_table(store: Store, as_at: str | None) -> tuple[pd.DataFrame, str]:
+    """The `plan status` rows and a title line saying which month and snapshot they count."""
+    state, month, snapshot = plan_state(store, parse_period(as_at) if as_at else None)
+    title = f"Improvement plan as at {long_label(month)} (snapshot as at {long_label(snapshot)})"
+    return status_by_theme(state, month), title
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = _existing(args.db)
+    if store is None:
+        return EXIT_INVALID
+    try:
+        table, title = status_table(store, args.as_at)
+    except NoPlan as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    shown = table.assign(
+        percent_complete=[
+            f"{p:.1f}" if p is not None and p == p else "" for p in table["percent_complete"]
+        ]
+    )
+    if args.format == "csv":
+        text = shown.to_csv(index=False)
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 10):
+            text = f"{title}\n{shown.to_string(index=False)}\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Plan status written to {args.output}.")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    store = _existing(args.db)
+    if store is None:
+        return EXIT_INVALID
+    try:
+        statuses = statuses_from(
+            [p.strip() for s in args.status or () for p in s.split(",") if p.strip()]
+        )
+        month = parse_period(args.as_at) if args.as_at else None
+        download = plan_download(store, month, statuses, args.format, _user(args), "command line")
+    except UnknownStatus as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
+    except NoPlan as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    target = Path(args.output) if args.output else None
+    if target is None and args.format == "csv":
+        sys.stdout.write(download.content.decode("utf-8-sig"))
+        return 0
+    if target is None or target.is_dir():
+        target = (target or Path.cwd()) / download.file_name
+    target.write_bytes(download.content)
+    print(f"{download.rows} actions written to {target}")
+    return 0
+
+
+def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
+    """Add `plan template|load|status|actions` to the `python -m etl` parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    plan = subparsers.add_parser("plan", help="the improvement plan: template, load, status")
+    sub = plan.add_subparsers(dest="plan_command", required=True)
+
+    template = sub.add_parser("template", help="write the plan template (status drop-down)")
+    template.add_argument("--output", required=True, metavar="PATH", help="the .xlsx to write")
+    template.set_defaults(func=cmd_template)
+
+    load = sub.add_parser("load", parents=[common], help="check and load a plan snapshot")
+    load.add_argument("--as-at", required=True, metavar="YYYY-MM", help="the snapshot's month")
+    load.add_argument("--user", help="who is loading, for the history (default: login name)")
+    load.add_argument("file", metavar="FILE")
+    load.set_defaults(func=cmd_load)
+
+    status = sub.add_parser("status", parents=[common], help="actions complete, by theme")
+    status.add_argument("--as-at", metavar="YYYY-MM", help="default: the latest snapshot")
+    status.add_argument("--format", choices=["csv", "table"], default="table")
+    status.add_argument("--output", metavar="PATH", help="file to write (default: stdout)")
+    status.set_defaults(func=cmd_status)
+
+    actions = sub.add_parser("actions", parents=[common], help="extract the action list")
+    actions.add_argument("--as-at", metavar="YYYY-MM", help="default: the latest snapshot")
+    actions.add_argument(
+        "--status", action="append", metavar="STATUS", help="e.g. 'Off track'; repeatable"
+    )
+    actions.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    actions.add_argument("--output", metavar="PATH", help="file or folder (default: CSV to stdout)")
+    actions.add_argument("--user", help="who is extracting, for the audit log")
+    actions.set_defaults(func=cmd_actions)

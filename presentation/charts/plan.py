@@ -1,0 +1,146 @@
+"""Plotly builders for the improvement plan: progress by status over time, all themes and each.
+
+Pure functions from `analysis.plan.progress_over_time` to figures; no Streamlit. Each status is
+told apart by a fill pattern and by its name in the legend and the hover text, not by colour
+alone, and every bar has a dark outline so a pale fill still stands out from the page. The page
+puts the same numbers in a table beside the chart (the accessible alternative).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis.plan import ALL_THEMES, PROGRESS_ORDER
+
+FONT = "Arial, Helvetica, sans-serif"
+# Complete, On track, At risk, Off track, Not started: the DfE analytical palette, then grey.
+STATUS_STYLE = {
+    "Complete": ("#12436D", ""),
+    "On track": ("#28A197", "/"),
+    "At risk": ("#F46A25", "."),
+    "Off track": ("#801650", "x"),
+    "Not started": ("#BFC1C3", "-"),
+}
+OUTLINE = "#0B0C0C"
+COLUMNS = 3
+
+
+def _labels(months: pd.Series) -> list[str]:
+    return [f"{m:%b %Y}" for m in months]
+
+
+def _bars(frame: pd.DataFrame, show_legend: bool) -> list[go.Bar]:
+    """One stacked bar trace per status, best first, for one theme's snapshots."""
+    x = _labels(frame["as_at"])
+    traces = []
+    for status in PROGRESS_ORDER:
+        colour, pattern = STATUS_STYLE[status]
+        traces.append(
+            go.Bar(
+                x=x,
+                y=frame[status].tolist(),
+                name=status,
+                legendgroup=status,
+                showlegend=show_legend,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": pattern, "fgcolor": OUTLINE, "solidity": 0.25},
+                    "line": {"color": OUTLINE, "width": 0.6},
+                },
+                hovertemplate=f"%{{x}}: %{{y}} {status.lower()}<extra>{status}</extra>",
+            )
+        )
+    return traces
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, height: int) -> None:
+    fig.update_layout(
+        template="simple_white",
+        barmode="stack",
+        font={"family": FONT, "size": 14, "color": "#0B0C0C"},
+        title={
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"size": 13, "color": "#505A5F"}},
+            "x": 0,
+            "xanchor": "left",
+        },
+        margin={"l": 60, "r": 20, "t": 110, "b": 60},
+        height=height,
+        legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top", "traceorder": "normal"},
+        hoverlabel={"font": {"family": FONT, "size": 14}},
+        bargap=0.25,
+    )
+    fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5", rangemode="tozero", tickformat="d")
+    fig.update_xaxes(showgrid=False, ticks="outside", tickangle=-45)
+
+
+def plan_progress_chart(progress: pd.DataFrame, council: str, plan_name: str = "") -> go.Figure:
+    """Actions by status at every snapshot, all themes together."""
+    mine = progress[progress["theme"] == ALL_THEMES].sort_values("as_at")
+    fig = go.Figure(_bars(mine, show_legend=True))
+    _layout(
+        fig,
+        f"{plan_name or 'Improvement plan'}: actions by status at each snapshot",
+        f"{council}, all themes, {_span(mine)}",
+        460,
+    )
+    fig.update_yaxes(title_text="Actions")
+    return fig
+
+
+def theme_progress_chart(progress: pd.DataFrame, themes: list[str], council: str) -> go.Figure:
+    """One small chart per theme: actions by status at every snapshot, on a shared scale."""
+    rows = max(1, math.ceil(len(themes) / COLUMNS))
+    fig = make_subplots(
+        rows=rows,
+        cols=COLUMNS,
+        subplot_titles=[_short(t) for t in themes],
+        shared_yaxes=True,
+        vertical_spacing=0.16 if rows > 1 else 0.1,
+        horizontal_spacing=0.04,
+    )
+    for n, theme in enumerate(themes):
+        mine = progress[progress["theme"] == theme].sort_values("as_at")
+        for trace in _bars(mine, show_legend=n == 0):
+            fig.add_trace(trace, row=n // COLUMNS + 1, col=n % COLUMNS + 1)
+    every = progress[progress["theme"].isin(themes)]
+    _layout(
+        fig,
+        "Improvement plan: progress by theme",
+        f"{council}, actions by status at each snapshot, {_span(every)}",
+        230 * rows + 200,
+    )
+    fig.update_annotations(font={"size": 13})
+    return fig
+
+
+def _short(theme: str, width: int = 34) -> str:
+    return theme if len(theme) <= width else theme[: width - 1].rstrip() + "…"
+
+
+def _span(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "no snapshots"
+    first, last = min(frame["as_at"]), max(frame["as_at"])
+    return f"{first:%B %Y}" if first == last else f"{first:%B %Y} to {last:%B %Y}"
+
+
+def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
+    """The charts' numbers as a table, newest snapshot first: the accessible alternative."""
+    frame = progress.sort_values(["as_at", "theme"], ascending=[False, True], kind="stable")
+    table = pd.DataFrame(
+        {
+            "As at": [f"{m:%B %Y}" for m in frame["as_at"]],
+            "Theme": frame["theme"].tolist(),
+            **{status: frame[status].astype(int).tolist() for status in PROGRESS_ORDER},
+            "Actions": frame["actions"].astype(int).tolist(),
+            "Per cent complete": [
+                "–" if p is None or p != p else f"{p:.1f}%" for p in frame["percent_complete"]
+            ],
+        }
+    )
+    return table.reset_index(drop=True)
