@@ -298,8 +298,8 @@ def _spc_block(
             f"**Variation, {long_label(last)}:** {icon_text(result.variation)}  \n"
             f"**Assurance against the target:** {icon_text(result.assurance)}"
         )
-    for note in spc_notes(result):  # recalculations, and why the verdict reads as it does
-        st.markdown(note)
+    for note in spc_notes(result):  # recalculations (reasons from a data file), and why
+        st.markdown(md(note))
     with st.expander("What is a statistical process control chart?"):
         st.markdown(PLAIN_ENGLISH)
 
