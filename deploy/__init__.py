@@ -1,0 +1,1 @@
+"""Running the dashboard for many users: the shipped nginx configuration and `make serve`."""
