@@ -26,3 +26,15 @@ def screen(url_path: str, timeout: float = 60) -> AppTest:
     return AppTest.from_string(
         f"from ui.frame import run_page\nrun_page({url_path!r})\n", default_timeout=timeout
     )
+
+
+def shown(markdown: object) -> str:
+    """What a reader sees of a markdown string: escapes resolved (`\\(` reads as `(`).
+
+    Text from files reaches the page escaped (`presentation.markup.md`); tests that look
+    for words compare what is shown, not the markdown source.
+    """
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\\(.)", r"\1", str(markdown)))

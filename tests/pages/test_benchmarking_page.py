@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.sample.bundled import load_sample_if_empty
 from etl.store.database import Store
-from tests.pages.screens import app
+from tests.pages.screens import app, shown
 from ui.navigation import NAVIGATION as NAVIGATION_TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +40,8 @@ def _missing_dashboard_pages() -> list[str]:
 
 
 def _text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [i.value for i in at.info] + [w.value for w in at.warning]
+    parts = [shown(m.value) for m in at.markdown] + [shown(c.value) for c in at.caption]
+    parts += [shown(i.value) for i in at.info] + [shown(w.value) for w in at.warning]
     return "\n".join(str(p) for p in parts)
 
 
@@ -156,6 +156,6 @@ def test_the_page_does_not_call_real_dfe_figures_synthetic(sample_db, monkeypatc
     at = app(PAGE)
     at.session_state["demo_role"] = "member"
     at.run()
-    banners = [w.value for w in at.warning]
+    banners = [shown(w.value) for w in at.warning]
     assert SAMPLE_BESIDE_REAL_BANNER in banners
     assert ILLUSTRATIVE_BANNER not in banners
