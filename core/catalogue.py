@@ -49,6 +49,7 @@ class Indicator:
     reference_label: str = ""
     counts_children: bool = False  # published extracts suppress small numbers of children
     denominator_indicator: str = ""  # the count a percentage is "of", when not stored with it
+    max_value: float | None = None  # larger figures are refused on upload as implausible
 
     @property
     def is_percent(self) -> bool:
@@ -194,6 +195,7 @@ def _indicator(raw: dict, where: str) -> Indicator:
             reference_label=raw.get("reference_label", ""),
             counts_children=bool(raw.get("counts_children", False)),
             denominator_indicator=raw.get("denominator_indicator", ""),
+            max_value=raw.get("max_value"),
         )
     except KeyError as missing:
         raise CatalogueError(f"{where}: missing field {missing}") from None
@@ -204,6 +206,10 @@ def _indicator(raw: dict, where: str) -> Indicator:
     ):
         if getattr(ind, name) not in allowed:
             raise CatalogueError(f"{where} ({ind.code}): {name} must be one of {allowed}")
+    if ind.max_value is not None and not (
+        isinstance(ind.max_value, int | float) and 0 < ind.max_value < float("inf")
+    ):
+        raise CatalogueError(f"{where} ({ind.code}): max_value must be a number above zero")
     return ind
 
 

@@ -16,9 +16,10 @@ import pandas as pd
 
 from core.periods import PeriodError, parse_period
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
-from etl.ingest.load import AlreadyLoaded, load_path
+from etl.ingest.load import AlreadyLoaded, StalePreview
 from etl.ingest.problems import FileRefused, Invalid
 from etl.ingest.rollback import NotRolledBack, rollback
+from etl.ingest.unattended import NeedsConfirmation, load_path
 from etl.outputs.extract_files import NothingMatches, produce
 from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.template import cmd_template
@@ -45,9 +46,29 @@ def cmd_load(args: argparse.Namespace) -> int:
         try:
             if not path.is_file():
                 raise FileRefused(f"'{name}' does not exist or is not a file.")
-            print(load_path(store, path, _user(args)).summary())
+            result = load_path(
+                store,
+                path,
+                _user(args),
+                force=args.force,
+                allow_new_breakdowns=args.allow_new_breakdowns,
+                warn=lambda text, at=path.name: print(f"{at}: warning: {text}", file=sys.stderr),
+            )
+            print(result.summary())
         except AlreadyLoaded as err:
             print(f"{path.name}: {err}")
+        except NeedsConfirmation as err:
+            print(f"{path.name}: refused, nothing was loaded.", file=sys.stderr)
+            for reason in err.reasons:
+                print(f"  - {reason}", file=sys.stderr)
+            status = EXIT_INVALID
+        except StalePreview:
+            print(
+                f"{path.name}: not loaded: another load landed while it was being checked. "
+                "Run the command again.",
+                file=sys.stderr,
+            )
+            status = EXIT_BUSY
         except FileRefused as err:
             print(f"{path.name}: refused: {err}", file=sys.stderr)
             status = EXIT_INVALID
@@ -143,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", parents=[common], help="validate and load spreadsheets")
     load.add_argument("files", nargs="+", metavar="FILE")
+    load.add_argument(
+        "--force", action="store_true", help="load figures the warnings question (as the tick)"
+    )
+    load.add_argument(
+        "--allow-new-breakdowns", action="store_true", help="accept team names never seen before"
+    )
     load.set_defaults(func=cmd_load)
 
     extract = sub.add_parser(

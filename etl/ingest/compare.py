@@ -26,6 +26,12 @@ def loaded_as(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     return row[0][0]
 
 
+def stored_breakdowns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every breakdown name a current figure has."""
+    rows = con.execute("SELECT DISTINCT breakdown FROM current_observations").fetchall()
+    return [r[0] for r in rows]
+
+
 def figure_diff(con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame) -> pd.DataFrame:
     """Compare incoming figures with the current ones.
 

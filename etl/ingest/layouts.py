@@ -18,6 +18,7 @@ from typing import NamedTuple
 from core.periods import PeriodError, parse_period
 from etl.ingest.problems import Invalid, Problem, column_letter
 from etl.ingest.workbook import Sheet, Workbook
+from etl.ingest.xlsx_parts import SheetPart
 
 # The long layout's columns, in the template's order: the upload format's one definition.
 LONG_COLUMNS = (
@@ -104,14 +105,46 @@ class Located:
 
 # Sheets that hold instructions or targets, never figures.
 NOT_FIGURES = ("targets", "comparators", "instructions", "about", "readme", "notes", "definitions")
+HIDDEN = (
+    "is hidden, so it was not read: figures are only read from sheets you can see. If it "
+    "holds what you mean to load, unhide it (right-click a sheet tab, Unhide) and check it; "
+    "if not, delete it. Then upload the file again."
+)
+VERY_HIDDEN = (
+    "is hidden in a way Excel's Unhide menu does not show (very hidden), so it was not read: "
+    "figures are only read from sheets you can see. Copy what you mean to load onto a "
+    "visible sheet named data, remove this one, and upload the file again."
+)
 
 
-def data_sheet(book: Workbook) -> Sheet | None:
-    """The sheet named `data`, else the first sheet that is not instructions or targets."""
-    named = book.sheet("data")
-    if named is not None:
-        return named
-    return next((s for s in book.sheets if s.name.strip().lower() not in NOT_FIGURES), None)
+@dataclass
+class Chosen:
+    """The sheets to read figures and targets from, and any hidden sheet that was refused."""
+
+    data: SheetPart | None
+    targets: SheetPart | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def choose_sheets(book: Workbook) -> Chosen:
+    """The visible sheet named `data`, else the first visible one that is not instructions or
+    targets; and the visible sheet named `targets`.
+
+    A hidden sheet named `data` or `targets` is exactly the sheet the director did not
+    check, so it is refused with a sentence rather than quietly read or quietly skipped.
+    """
+    visible = [p for p in book.parts if p.visible]
+    named = {p.name.strip().lower() for p in visible}
+    data = next((p for p in visible if p.name.strip().lower() == "data"), None) or next(
+        (p for p in visible if p.name.strip().lower() not in NOT_FIGURES), None
+    )
+    targets = next((p for p in visible if p.name.strip().lower() == "targets"), None)
+    problems = [
+        Problem(p.name, None, "", "", VERY_HIDDEN if p.state == "veryHidden" else HIDDEN)
+        for p in book.parts
+        if not p.visible and p.name.strip().lower() in {"data", "targets"} - named
+    ]
+    return Chosen(data, targets, problems)
 
 
 def _header_text(head: object) -> str:

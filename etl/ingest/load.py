@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
 from core.settings import UploadLimits
-from etl.ingest.compare import figure_diff, loaded_as, target_diff
+from etl.ingest.breakdowns import align_to_stored, new_names
+from etl.ingest.compare import figure_diff, loaded_as, stored_breakdowns, target_diff
 from etl.ingest.filecheck import sniff_kind
-from etl.ingest.layouts import data_sheet, locate
+from etl.ingest.layouts import choose_sheets, locate
 from etl.ingest.problems import Invalid, Problem
 from etl.ingest.target_sheet import TARGET_COLUMNS, check_targets
 from etl.ingest.validate import OBSERVATION_COLUMNS, check_sheet
@@ -55,6 +55,17 @@ class Prepared:
     targets: pd.DataFrame
     skipped: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    targets_sheet: str = ""  # the sheet targets were read from, if any
+
+    @property
+    def read_from(self) -> str:
+        """Which sheet was read, in a sentence: the director checks it is the one they meant."""
+        targets = f"targets from the sheet '{self.targets_sheet}'" if self.targets_sheet else ""
+        if self.layout == "targets only":
+            return f"Read {targets}; no figures." if targets else "No sheet was read."
+        where = "the CSV file" if self.sheet == self.file_name else f"the sheet '{self.sheet}'"
+        also = f", and {targets}" if targets and not self.targets.empty else ""
+        return f"Read figures from {where} ({self.layout} layout){also}."
 
 
 @dataclass
@@ -64,7 +75,9 @@ class Preview:
     target_diff: pd.DataFrame
     base_version: str
     already_loaded: int | None
-    warnings: list[str]
+    warnings: list[str]  # everything worth a second look, doubts first
+    doubts: list[str] = field(default_factory=list)  # figures that may be wrong: need a tick
+    new_breakdowns: list[str] = field(default_factory=list)  # names never seen before
 
     def count(self, status: str) -> int:
         return int((self.diff["status"] == status).sum())
@@ -91,17 +104,20 @@ class CommitResult:
     skipped: int
     targets_changed: int
     indicators: list[str]
+    read_from: str = ""  # which sheet was read, as `Prepared.read_from` says it
 
     def summary(self) -> str:
+        read = f" {self.read_from}" if self.read_from else ""
         if self.submission_id is None:
             return (
-                f"{self.file_name}: nothing new, nothing was changed ({self.unchanged} unchanged)."
+                f"{self.file_name}: nothing new, nothing was changed ({self.unchanged} "
+                f"unchanged).{read}"
             )
         targets = f", {self.targets_changed} target(s) updated" if self.targets_changed else ""
         return (
             f"{self.file_name}: submission {self.submission_id} loaded: {self.added} new, "
             f"{self.changed} changed, {self.unchanged} unchanged, "
-            f"{self.skipped} empty cell(s) skipped{targets}."
+            f"{self.skipped} empty cell(s) skipped{targets}.{read}"
         )
 
 
@@ -116,12 +132,13 @@ def prepare(
     cat = cat or catalogue()
     kind = sniff_kind(file_name, content, limits)
     book = read_workbook(file_name, content, kind)
-    problems: list[Problem] = []
-    sheet = data_sheet(book)
+    chosen = choose_sheets(book)
+    problems: list[Problem] = list(chosen.problems)
+    sheet = book.read(chosen.data) if chosen.data is not None else None
     observations = pd.DataFrame(columns=OBSERVATION_COLUMNS)
     layout, skipped, ignored = "targets only", 0, []
     targets, target_problems = pd.DataFrame(columns=TARGET_COLUMNS), []
-    target_sheet = book.sheet("targets")
+    target_sheet = book.read(chosen.targets) if chosen.targets is not None else None
     if target_sheet is not None:
         targets, target_problems = check_targets(target_sheet, cat)
     if sheet is not None:
@@ -140,17 +157,19 @@ def prepare(
         problems.append(Problem("", None, "", "", "has no sheet of figures (name it 'data')."))
     if sheet is None and target_sheet is not None and targets.empty and not problems:
         problems.append(Problem(target_sheet.name, None, "", "", "has no targets to load."))
-    if problems:
+    if problems or (sheet is None and target_sheet is None):
         raise Invalid(problems)
+    read = sheet if sheet is not None else target_sheet
     return Prepared(
         file_name=file_name,
         sha256=hashlib.sha256(content).hexdigest(),
         layout=layout,
-        sheet=sheet.name if sheet is not None else target_sheet.name,
+        sheet=read.name if read is not None else "",
         observations=observations,
         targets=targets,
         skipped=skipped,
         ignored_columns=ignored,
+        targets_sheet=target_sheet.name if target_sheet is not None else "",
     )
 
 
@@ -158,19 +177,25 @@ def preview(store: Store, prepared: Prepared, cat: Catalogue | None = None) -> P
     """What committing `prepared` would do, without writing anything."""
     cat = cat or catalogue()
     with store.connect() as con:
-        diff = figure_diff(con, prepared.observations)
+        stored = stored_breakdowns(con)
+        incoming = align_to_stored(prepared.observations, stored, cat)
+        diff = figure_diff(con, incoming)
         targets = target_diff(con, prepared, cat)
         history = con.execute(
             "SELECT indicator, breakdown, period, value FROM current_observations "
             "WHERE indicator IN (SELECT DISTINCT indicator FROM diff)"
         ).df()
+        new = new_names(incoming, stored, cat)
+        found = preview_warnings(prepared, diff, history, cat, new)
         return Preview(
             prepared=prepared,
             diff=diff,
             target_diff=targets,
             base_version=version(con),
             already_loaded=loaded_as(con, prepared.sha256),
-            warnings=preview_warnings(prepared, diff, history, cat),
+            warnings=found.doubts + found.notes,
+            doubts=found.doubts,
+            new_breakdowns=new,
         )
 
 
@@ -197,7 +222,8 @@ def commit(
                 "The figures changed after your preview (another submission or a rollback "
                 "landed). Nothing was loaded: check the preview again, then confirm."
             )
-        diff = figure_diff(con, prepared.observations)
+        incoming = align_to_stored(prepared.observations, stored_breakdowns(con), cat)
+        diff = figure_diff(con, incoming)
         targets = target_diff(con, prepared, cat)
         to_store = diff[diff["status"] != "unchanged"]
         new_targets = targets[targets["status"] != "unchanged"] if not targets.empty else targets
@@ -211,6 +237,7 @@ def commit(
             prepared.skipped,
             len(new_targets),
             sorted(set(to_store["indicator"]) | set(new_targets.get("indicator", []))),
+            prepared.read_from,
         )
         if to_store.empty and new_targets.empty:
             return result
@@ -263,8 +290,3 @@ def commit(
             role,
         )
         return result
-
-
-def load_path(store: Store, path: Path, user: str) -> CommitResult:
-    """Prepare and commit one file from disk (the command line's `load`)."""
-    return commit(store, prepare(path.name, path.read_bytes()), user)

@@ -10,9 +10,9 @@ import pandas as pd
 
 from core.catalogue import Catalogue
 from core.periods import PeriodError, parse_period
+from etl.ingest.cells import NotANumber, is_missing, shown, to_number
 from etl.ingest.layouts import CellRef, header_key
 from etl.ingest.problems import Problem
-from etl.ingest.validate import NotANumber, is_missing, shown, to_number
 from etl.ingest.workbook import Sheet
 
 TARGET_COLUMNS = ["indicator", "effective_from", "target", "amber_tolerance"]
@@ -85,8 +85,8 @@ def check_targets(sheet: Sheet, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
                 continue
             try:
                 numbers[name] = to_number(ref.value, (ref.row0, ref.col0) in sheet.percent_cells)[0]
-            except NotANumber:
-                problem(ref, "is not a number.")
+            except NotANumber as err:
+                problem(ref, err.reason or "is not a number.")
         if numbers.get("target") is None and "target" in numbers:
             problem(refs["target"], "is empty: give the target as a number.")
         elif (

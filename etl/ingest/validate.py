@@ -3,6 +3,8 @@
 Every rule is checked on every cell and every problem is collected, so a
 director sees the whole list at once. The result is either a tidy table of
 figures ready to store, or `Invalid` with the problems: never half of each.
+What a single cell means (empty, a number) is `cells`; team and band names are
+`breakdowns`; plausible months and magnitudes are `bounds`.
 """
 
 from __future__ import annotations
@@ -14,17 +16,27 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
-from core.periods import PeriodError, current_month, format_period, parse_period
+from core.periods import PeriodError, format_period, long_label, parse_period
+from etl.ingest.bounds import first_month, first_year_label, latest_month, upper_bound
+from etl.ingest.breakdowns import BreakdownNames
+from etl.ingest.cells import (
+    NotANumber,
+    agrees,
+    hashable,
+    is_missing,
+    not_finite_reason,
+    shown,
+    to_number,
+)
 from etl.ingest.layouts import LONG_COLUMNS, Entry, Located
 from etl.ingest.problems import Problem
 from etl.ingest.workbook import Sheet
 
-MISSING_MARKERS = {"", "n/a", "na", "-", "..", "x", ":"}
 OBSERVATION_COLUMNS = [*LONG_COLUMNS, "sheet", "row"]
-
-
-class NotANumber(ValueError):
-    pass
+NOT_A_NUMBER = (
+    "is not a number. Enter the figure as a number (such as 37.5), "
+    "or leave it empty (or n/a) if there is no figure for that month."
+)
 
 
 @dataclass
@@ -34,63 +46,6 @@ class Checked:
     observations: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0  # cells with no figure ('', n/a, -, ..): never stored as zero
-
-
-def is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip().lower() in MISSING_MARKERS
-
-
-def to_number(value: object, percent_cell: bool = False) -> tuple[float, bool]:
-    """A cell as a number, and whether it was written as a percentage.
-
-    Returns (number, was_percent): a cell formatted as a percentage in Excel
-    (0.37 shown as 37%) or text such as '37%' is given in percent points (37).
-    """
-    if isinstance(value, bool):
-        raise NotANumber(value)
-    if isinstance(value, int | float):
-        number = float(value)
-        if percent_cell:
-            return round(number * 100, 10), True
-        return number, False
-    if isinstance(value, dt.date):
-        raise NotANumber(value)
-    text = str(value).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
-    was_percent = text.endswith("%")
-    try:
-        number = float(text.rstrip("%"))
-    except ValueError:
-        raise NotANumber(value) from None
-    if math.isnan(number) or math.isinf(number):
-        raise NotANumber(value)
-    return number, was_percent
-
-
-def shown(value: object) -> str:
-    """A cell's content as the director would recognise it."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _decimals(number: float) -> int:
-    text = repr(number)
-    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
-
-
-def agrees(value: float, numerator: float, denominator: float, percent: bool) -> bool:
-    """Does the value match numerator/denominator, allowing for the rounding it was given at?"""
-    expected = numerator / denominator * (100 if percent else 1)
-    places = min(_decimals(value), 3)
-    return abs(expected - value) <= 0.5 * 10**-places + 1e-9
 
 
 _UNSET = object()
@@ -104,15 +59,22 @@ class SheetChecker:
     into words when there is a problem to describe.
     """
 
-    def __init__(self, located: Located, catalogue: Catalogue, today: dt.date | None = None):
+    def __init__(
+        self,
+        located: Located,
+        catalogue: Catalogue,
+        today: dt.date | None = None,
+        first: dt.date | None = None,
+    ):
         self.sheet: Sheet = located.sheet
         self.located = located
         self.catalogue = catalogue
-        self.latest_month = current_month(today)
+        self.first_month = first or first_month()
+        self.latest_month = latest_month(today)
+        self.names = BreakdownNames(catalogue, (e.breakdown for e in located.entries))
         self.problems: list[Problem] = []
         self._indicators: dict[object, Indicator | None] = {}
         self._periods: dict[object, dt.date | PeriodError] = {}
-        self._breakdowns: dict[tuple[str, str], str | None] = {}
         self._keys: list[tuple[str, dt.date, str, int]] = []  # for the duplicate rule
         self._percent_cells = self.sheet.percent_cells
         self._unsaved = self.sheet.unsaved_formulas
@@ -136,7 +98,9 @@ class SheetChecker:
         from etl.ingest.fastpath import fast_accept  # imports this module: keep the import here
 
         entries = self.located.entries
-        accepted, accepted_at, rest = fast_accept(self.located, self.catalogue, self.latest_month)
+        accepted, accepted_at, rest = fast_accept(
+            self.located, self.catalogue, self.first_month, self.latest_month, self.names
+        )
         records = []
         skipped = 0
         for position in rest:
@@ -182,6 +146,9 @@ class SheetChecker:
                 "calculate, save it, and upload it again (or paste the values as numbers).",
             )
             return None
+        if isinstance(entry.value, float) and math.isnan(entry.value):
+            self.problem(entry, "value", not_finite_reason(entry.value))
+            return None
         if is_missing(entry.value):
             return "skipped" if len(self.problems) == before else None
         value = self._value(entry, indicator)
@@ -207,7 +174,11 @@ class SheetChecker:
         )
 
     def _duplicates(self) -> None:
-        """The same indicator, month and breakdown may appear only once in a file."""
+        """The same indicator, month and breakdown may appear only once in a file.
+
+        Breakdowns are compared as stored, so 'duty and assessment' and
+        'Duty  and Assessment' are the same team given twice.
+        """
         first_seen: dict[tuple[str, dt.date, str], int] = {}
         entries = self.located.entries
         for code, period, breakdown, position in sorted(self._keys, key=lambda k: k[3]):
@@ -225,10 +196,10 @@ class SheetChecker:
 
     def _indicator(self, entry: Entry) -> Indicator | None:
         raw = entry.indicator
-        found = self._indicators.get(raw, _UNSET) if _hashable(raw) else _UNSET
+        found = self._indicators.get(raw, _UNSET) if hashable(raw) else _UNSET
         if found is _UNSET:
             found = None if is_missing(raw) else self.catalogue.lookup(str(raw))
-            if _hashable(raw):
+            if hashable(raw):
                 self._indicators[raw] = found
         if found is None:
             if is_missing(raw):
@@ -241,27 +212,37 @@ class SheetChecker:
                     f"{', '.join(self.catalogue.codes[:3])} (all codes are on the template's "
                     "instructions sheet) or the indicator's exact name.",
                 )
-        return found
+        return found if isinstance(found, Indicator) else None
 
     def _period(self, entry: Entry) -> dt.date | None:
         raw = entry.period
-        period = self._periods.get(raw) if _hashable(raw) else None
+        period = self._periods.get(raw) if hashable(raw) else None
         if period is None:
             try:
                 period = parse_period(raw)
             except PeriodError as err:
                 period = err
-            if _hashable(raw):
+            if hashable(raw):
                 self._periods[raw] = period
         if isinstance(period, PeriodError):
             self.problem(entry, "period", f"the period {period}.")
             return None
+        where = "period" if self.located.layout == "long" else "value"
         if period > self.latest_month:
             self.problem(
                 entry,
-                "period" if self.located.layout == "long" else "value",
+                where,
                 f"the period {format_period(period)} is in the future. Figures can only be "
                 "loaded for months that have started; check the year.",
+            )
+            return None
+        if period < self.first_month:
+            self.problem(
+                entry,
+                where,
+                f"the period {long_label(period)} is before {first_year_label()}, the first "
+                "financial year this council holds figures for. Check the year (Excel reads "
+                "a two-digit year from 30 to 99 as 1930 to 1999).",
             )
             return None
         return period
@@ -271,21 +252,17 @@ class SheetChecker:
         percent_cell = bool(self._percent_cells) and (
             (entry.row0, entry.value_col) in self._percent_cells
         )
-        if type(raw) is float and not percent_cell:
+        if type(raw) is float and not percent_cell and math.isfinite(raw):
             value = raw
         else:
             try:
                 value, _ = to_number(raw, percent_cell)
-            except NotANumber:
-                self.problem(
-                    entry,
-                    "value",
-                    "is not a number. Enter the figure as a number (such as 37.5), "
-                    "or leave it empty (or n/a) if there is no figure for that month.",
-                )
+            except NotANumber as err:
+                self.problem(entry, "value", err.reason or NOT_A_NUMBER)
                 return None
         if indicator is None:
             return value
+        bound = upper_bound(indicator)
         if indicator.is_percent and not 0 <= value <= 100:
             self.problem(
                 entry,
@@ -293,20 +270,27 @@ class SheetChecker:
                 f"is outside 0 to 100. {indicator.code} is a percentage: enter percent "
                 "points, for example 37.5 for 37.5%.",
             )
-        elif indicator.unit in ("count", "number") and value < 0:
+        elif value < 0:
             self.problem(entry, "value", f"is negative. {indicator.code} cannot be less than zero.")
+        elif bound is not None and value > bound:
+            self.problem(
+                entry,
+                "value",
+                f"is more than {indicator.format_value(bound)}, the most {indicator.code} can "
+                "plausibly be in a month, so it looks like a slip (a total pasted in, or a "
+                "misplaced decimal point). Check the figure.",
+            )
         elif indicator.unit == "count" and not value.is_integer():
             self.problem(entry, "value", f"is not a whole number. {indicator.code} is a count.")
         return value
 
     def _breakdown(self, entry: Entry, indicator: Indicator | None) -> str:
         raw = entry.breakdown
-        text = "" if raw is None or is_missing(raw) else str(raw).strip()
         if indicator is None:
-            return text
+            return self.names.text(raw)
         kind = indicator.breakdown
         if kind == "none":
-            if text:
+            if self.names.text(raw):
                 self.problem(
                     entry,
                     "breakdown",
@@ -314,20 +298,15 @@ class SheetChecker:
                     "whole authority.",
                 )
             return WHOLE_AUTHORITY
-        allowed = self.catalogue.breakdown_values.get(kind, ())
-        if not allowed:
-            return text
-        key = (kind, text)
-        if key not in self._breakdowns:
-            self._breakdowns[key] = self.catalogue.canonical_breakdown(kind, text)
-        match = self._breakdowns[key]
+        match = self.names.stored(kind, raw)
         if match is None:
+            allowed = self.catalogue.breakdown_values.get(kind, ())
             self.problem(
                 entry,
                 "breakdown",
                 f"{indicator.code} needs a breakdown that is one of: {', '.join(allowed)}.",
             )
-            return text
+            return self.names.text(raw)
         return match
 
     def _ratio(
@@ -337,23 +316,29 @@ class SheetChecker:
             entry.denominator is None or entry.denominator == ""
         ):
             return None, None
-        parts = []
+        parts: list[float | None] = []
         for name in ("numerator", "denominator"):
             raw = getattr(entry, name)
             if raw is None or is_missing(raw):
                 parts.append(None)
                 continue
             try:
-                parts.append(to_number(raw)[0])
-            except NotANumber:
-                self.problem(entry, name, "is not a number.")
+                number = to_number(raw)[0]
+            except NotANumber as err:
+                self.problem(entry, name, err.reason or "is not a number.")
                 parts.append(None)
+                continue
+            if number < 0:
+                self.problem(
+                    entry, name, f"is negative: a {name} counts something, so it is 0 or more."
+                )
+            parts.append(number)
         numerator, denominator = parts
         if (numerator is None) != (denominator is None):
             present = "numerator" if numerator is not None else "denominator"
             self.problem(entry, present, "needs both a numerator and a denominator, or neither.")
             return None, None
-        if numerator is None or value is None or indicator is None:
+        if numerator is None or denominator is None or value is None or indicator is None:
             return numerator, denominator
         if indicator.unit == "count":
             self.problem(
@@ -373,10 +358,6 @@ class SheetChecker:
                 f"{shown(denominator)}, which give {expected:.2f}. Correct whichever is wrong.",
             )
         return numerator, denominator
-
-
-def _hashable(value: object) -> bool:
-    return isinstance(value, str | float | int | dt.date)
 
 
 def check_sheet(located: Located, catalogue: Catalogue, today: dt.date | None = None) -> Checked:

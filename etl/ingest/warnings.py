@@ -1,11 +1,14 @@
 """Things in a valid file worth a second look before a director confirms it.
 
-These never block a load: the figures may be right. They catch the common
-slips that pass every rule, such as percentages typed as fractions.
+These never block a load by themselves: the figures may be right. They catch the
+common slips that pass every rule, such as percentages typed as fractions. The
+doubts about figures (fractions, unusual changes) need the page's tick, or
+`--force` on the command line; a new team name needs `--allow-new-breakdowns` there.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,12 +21,31 @@ if TYPE_CHECKING:
     from etl.ingest.load import Prepared
 
 MIN_HISTORY_CHANGES = 6
+USUAL_SHARE = 0.9  # "usual": the month-on-month change that 9 months in 10 stay within
+
+
+@dataclass
+class Warnings:
+    doubts: list[str] = field(default_factory=list)  # figures that may be wrong
+    notes: list[str] = field(default_factory=list)  # what else the director should know
 
 
 def preview_warnings(
-    prepared: Prepared, diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue
-) -> list[str]:
-    warnings = _fraction_warnings(diff, cat) + _unusual_changes(diff, history, cat)
+    prepared: Prepared,
+    diff: pd.DataFrame,
+    history: pd.DataFrame,
+    cat: Catalogue,
+    new_breakdowns: list[str] | None = None,
+) -> Warnings:
+    found = Warnings(_fraction_warnings(diff, cat) + _unusual_changes(diff, history, cat))
+    warnings = found.notes
+    if new_breakdowns:
+        warnings.append(
+            f"{len(new_breakdowns)} breakdown name(s) have never been loaded before and are "
+            f"not on the council's list of teams: {', '.join(repr(n) for n in new_breakdowns)}. "
+            "If one is an existing team spelled another way, correct it; if it is a new team, "
+            "add it to [breakdowns] in data/settings.toml."
+        )
     if prepared.ignored_columns:
         warnings.append(
             "These columns are not months and were ignored: "
@@ -35,7 +57,7 @@ def preview_warnings(
             f"{prepared.skipped} cell(s) had no figure (empty, n/a, - or ..) and were skipped; "
             "they are not stored as zero."
         )
-    return warnings
+    return found
 
 
 def _fraction_warnings(diff: pd.DataFrame, cat: Catalogue) -> list[str]:
@@ -50,7 +72,13 @@ def _fraction_warnings(diff: pd.DataFrame, cat: Catalogue) -> list[str]:
 
 
 def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) -> list[str]:
-    """Incoming values that move from the month before far more than the series usually does."""
+    """Incoming values that move from the month before far more than the series usually does.
+
+    "Usually" is the change 9 months in 10 stayed within (never less than the smallest
+    step the indicator is shown in), so a series that often moves a little, or one
+    with a real trend, is not flagged every month, while a slip (182 for 18.2, a total
+    pasted in) still stands out.
+    """
     incoming = diff[diff["status"].isin(["new", "changed"])]
     if incoming.empty or history.empty:
         return []
@@ -69,12 +97,12 @@ def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) 
         typical = past.sort_values("period")["value"].diff().abs().dropna()
         if len(typical) < MIN_HISTORY_CHANGES:
             continue
-        usual = max(float(typical.median()), 1e-9)
+        ind = cat.get(code)
+        usual = max(float(typical.quantile(USUAL_SHARE)), 10.0**-ind.decimals)
         series = series.set_index("period")["value"]
         monthly = series.asfreq("MS")
         change = monthly.diff().abs()
         mine = incoming[(incoming["indicator"] == code) & (incoming["breakdown"] == breakdown)]
-        ind = cat.get(code)
         for period in mine["period"]:
             moved = change.get(period)
             if moved is not None and moved == moved and moved > factor * usual:
@@ -83,6 +111,7 @@ def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) 
                 warnings.append(
                     f"{code}{where} {long_label(period.date())}: {shown} "
                     f"moved by {moved:,.{ind.decimals}f} from the month before, far more than "
-                    f"its usual monthly change of about {usual:,.{ind.decimals}f}. Check it."
+                    f"it usually moves (9 months in 10 by {usual:,.{ind.decimals}f} or less). "
+                    "Check it."
                 )
     return warnings

@@ -1,26 +1,31 @@
-"""Read an uploaded file into plain grids of cell values, one per sheet.
+"""Read an uploaded file into plain grids of cell values, one per sheet, only when asked.
 
 python-calamine reads the values (about ten times faster than openpyxl). It
-does not report number formats or unsaved formulas, so those are found by a
-targeted scan of the sheet's XML: only the cells that matter are looked at.
+reads a sheet as one dense grid from A1 to the last used cell, so a stray cell
+at AZ1048576 costs gigabytes and XFD1048576 aborts the whole process: each
+sheet's layout is therefore scanned from its XML first (`xlsx_parts`), and a
+sheet whose used range passes `[workbook] max_cells_per_sheet` in
+data/settings.toml is refused before the reader is asked for it. The same scan
+finds percentage formats and unsaved formulas, which the reader does not report.
+Only the sheets a caller asks for are read, and hidden sheets are listed but
+never handed out by name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import posixpath
-import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from xml.parsers.expat import ExpatError
 
 import python_calamine
+from defusedxml import DefusedXmlException
 
+from core.settings import settings
 from etl.ingest.problems import FileRefused
-
-# Built-in Excel number formats that display a percentage.
-_BUILTIN_PERCENT_FORMATS = {9, 10}
-_CELL_REF = re.compile(rb'r="([A-Z]+)(\d+)"')
+from etl.ingest.xlsx_parts import SheetPart, percent_styles, scan_sheet, sheet_parts
 
 
 @dataclass
@@ -35,18 +40,44 @@ class Sheet:
 
 @dataclass
 class Workbook:
+    """A file's sheets, listed in order with their visibility, each read on first request."""
+
     name: str
     kind: str  # 'xlsx' or 'csv'
-    sheets: list[Sheet]
+    parts: list[SheetPart]
+    _read: Callable[[SheetPart], Sheet] = field(repr=False)
+    _cache: dict[str, Sheet] = field(default_factory=dict, repr=False)
+
+    def part(self, wanted: str) -> SheetPart | None:
+        """The first sheet named `wanted` (case and outer spaces ignored), hidden or not."""
+        return next((p for p in self.parts if p.name.strip().lower() == wanted), None)
+
+    def read(self, part: SheetPart) -> Sheet:
+        """The sheet's cells (read once); FileRefused if its used range is too large."""
+        if part.name not in self._cache:
+            self._cache[part.name] = self._read(part)
+        return self._cache[part.name]
 
     def sheet(self, wanted: str) -> Sheet | None:
-        return next((s for s in self.sheets if s.name.strip().lower() == wanted), None)
+        """The visible sheet named `wanted`, read; None if there is none."""
+        part = self.part(wanted)
+        return self.read(part) if part is not None and part.visible else None
+
+    @property
+    def sheets(self) -> list[Sheet]:
+        """Every visible sheet, read."""
+        return [self.read(p) for p in self.parts if p.visible]
 
 
-def read_workbook(name: str, content: bytes, kind: str) -> Workbook:
+def max_cells_per_sheet() -> int:
+    return int(settings()["workbook"]["max_cells_per_sheet"])
+
+
+def read_workbook(name: str, content: bytes, kind: str, max_cells: int | None = None) -> Workbook:
     if kind == "csv":
-        return Workbook(name, kind, [_read_csv(name, content)])
-    return Workbook(name, kind, _read_xlsx(name, content))
+        sheet = _read_csv(name, content)
+        return Workbook(name, kind, [SheetPart(name, None)], lambda _part: sheet)
+    return _open_xlsx(name, content, max_cells or max_cells_per_sheet())
 
 
 def _read_csv(name: str, content: bytes) -> Sheet:
@@ -65,128 +96,47 @@ def _read_csv(name: str, content: bytes) -> Sheet:
     return Sheet(name=name, rows=rows)
 
 
-def _read_xlsx(name: str, content: bytes) -> list[Sheet]:
+def _damaged(name: str, err: Exception) -> FileRefused:
+    return FileRefused(
+        f"'{name}' could not be read as an Excel workbook ({type(err).__name__}). "
+        "Open it in Excel, save it again as .xlsx and upload the new file."
+    )
+
+
+def _open_xlsx(name: str, content: bytes, max_cells: int) -> Workbook:
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet_names = list(book.sheet_names)
-        grids = {
-            sheet: book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            for sheet in sheet_names
-        }
-    except Exception as err:  # calamine raises several types for damaged files
-        raise FileRefused(
-            f"'{name}' could not be read as an Excel workbook ({type(err).__name__}). "
-            "Open it in Excel, save it again as .xlsx and upload the new file."
-        ) from None
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        paths = _sheet_paths(archive)
-        percent_styles = _percent_styles(archive)
-        sheets = []
-        for sheet_name in sheet_names:
-            xml = archive.read(paths[sheet_name]) if sheet_name in paths else b""
-            sheets.append(
-                Sheet(
-                    name=sheet_name,
-                    rows=grids[sheet_name],
-                    percent_cells=_cells_with_styles(xml, percent_styles),
-                    unsaved_formulas=_unsaved_formulas(xml),
-                )
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = sheet_parts(archive)
+        percent = percent_styles(archive)
+    except (KeyError, ExpatError, DefusedXmlException, zipfile.BadZipFile, ValueError) as err:
+        raise _damaged(name, err) from None
+    book: list[python_calamine.CalamineWorkbook] = []
+
+    def read(part: SheetPart) -> Sheet:
+        if part.path is None or part.path not in archive.namelist():
+            raise FileRefused(
+                f"'{name}' does not say where its sheet '{part.name}' is stored. Open it in "
+                "Excel, save it again as .xlsx and upload the new file."
             )
-    return sheets
+        try:
+            with archive.open(part.path) as source:
+                scan = scan_sheet(source, percent, max_cells)
+        except (ExpatError, DefusedXmlException, ValueError) as err:
+            raise _damaged(name, err) from None
+        if scan.too_large:
+            raise FileRefused(
+                f"The sheet '{part.name}' in '{name}' reaches cell {scan.last_cell}, so reading "
+                f"it would mean {scan.cells:,} cells, more than the {max_cells:,} a sheet may "
+                "have. Something was probably typed far below or to the right of the figures "
+                "(in Excel, Ctrl+End goes to that cell): delete those rows and columns, save, "
+                "and upload again."
+            )
+        try:
+            if not book:
+                book.append(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)))
+            rows = book[0].get_sheet_by_name(part.name).to_python(skip_empty_area=False)
+        except Exception as err:  # calamine raises several types for damaged files
+            raise _damaged(name, err) from None
+        return Sheet(part.name, rows, scan.percent_cells, scan.unsaved_formulas)
 
-
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Map sheet names to their XML part, via workbook.xml and its relationships."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = dict(
-        re.findall(r'<(?:\w+:)?Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
-    )
-    targets |= {
-        rid: target
-        for target, rid in re.findall(
-            r'<(?:\w+:)?Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
-        )
-    }
-    paths = {}
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
-        if name and rid and rid.group(1) in targets:
-            target = targets[rid.group(1)]
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-            paths[_unescape(name.group(1))] = posixpath.normpath(path)
-    return paths
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
-def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
-    """Indexes of cell styles (cellXfs) whose number format shows a percentage."""
-    try:
-        styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
-    except KeyError:
-        return set()
-    custom = {
-        int(fid)
-        for fid, code in re.findall(
-            r'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', styles
-        )
-        if "%" in _unescape(code).replace('"%"', "")
-    }
-    percent = _BUILTIN_PERCENT_FORMATS | custom
-    xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", styles, re.S)
-    if not xfs:
-        return set()
-    result = set()
-    for index, xf in enumerate(re.findall(r"<(?:\w+:)?xf\b[^>]*>", xfs.group(1))):
-        fmt = re.search(r'numFmtId="(\d+)"', xf)
-        if fmt and int(fmt.group(1)) in percent:
-            result.add(index)
-    return result
-
-
-def _cells_with_styles(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
-    if not styles or not xml:
-        return set()
-    wanted = b"|".join(str(s).encode() for s in sorted(styles))
-    pattern = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + wanted + rb')"[^>]*>')
-    cells = set()
-    for match in pattern.finditer(xml):
-        ref = _CELL_REF.search(match.group(0))
-        if ref:
-            cells.add(_position(ref.group(1), ref.group(2)))
-    return cells
-
-
-def _unsaved_formulas(xml: bytes) -> set[tuple[int, int]]:
-    """Cells holding a formula but no saved result (the file was never recalculated)."""
-    if b"<f" not in xml and b":f" not in xml:
-        return set()
-    cells = set()
-    pattern = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-    for match in pattern.finditer(xml):
-        body = match.group(2) or b""
-        if not re.search(rb"<(?:\w+:)?f\b", body):
-            continue
-        saved = re.search(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", body, re.S)
-        if saved is None or not saved.group(1).strip():
-            ref = _CELL_REF.search(match.group(1))
-            if ref:
-                cells.add(_position(ref.group(1), ref.group(2)))
-    return cells
-
-
-def _position(letters: bytes, digits: bytes) -> tuple[int, int]:
-    col = 0
-    for ch in letters:
-        col = col * 26 + (ch - 64)
-    return int(digits) - 1, col - 1
+    return Workbook(name, "xlsx", parts, read)

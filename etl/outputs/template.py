@@ -30,8 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.catalogue import Catalogue, Indicator, catalogue
 from core.periods import ACCEPTED_FORMS
+from etl.ingest.cells import MISSING_MARKERS
 from etl.ingest.layouts import LONG_COLUMNS
-from etl.ingest.validate import MISSING_MARKERS
 
 DATA_COLUMNS = LONG_COLUMNS
 TARGET_HEADERS = ("indicator", "effective from", "target", "amber tolerance")

@@ -21,7 +21,7 @@ from etl.ingest.load import prepare, preview
 from etl.outputs.template import build_template
 from etl.store.database import Store
 from etl.store.queries import current_values, submissions
-from tests.pages.screens import app
+from tests.pages.screens import app, shown
 from ui import access
 from ui.navigation import NAVIGATION as NAVIGATION_TABLE
 from ui.upload_flow import check_upload, commit_upload, rollback_submission, template_for
@@ -80,8 +80,9 @@ def _missing_pages() -> list[str]:
 
 
 def _texts(at: AppTest) -> str:
+    """Every alert's words as the director reads them (file-derived text reaches it escaped)."""
     parts = [e.value for kind in ("error", "info", "success", "warning") for e in at.get(kind)]
-    return "\n".join(str(p) for p in parts)
+    return shown("\n".join(str(p) for p in parts))
 
 
 def test_a_director_uploads_previews_confirms_and_sees_one_new_submission(db: Store) -> None:
@@ -247,3 +248,21 @@ def test_the_history_lists_submissions_and_rolls_back_after_confirmation(db: Sto
     assert subs.loc[5, "rolled_back_by"] == "demo-director@example.invalid"
     assert at.dataframe[0].value.set_index("Submission").loc[5, "Status"].startswith("Rolled back")
     assert not _has_key(at, "history_rollback_5")
+
+
+def test_the_preview_says_which_sheet_was_read_and_flags_a_new_team(db: Store) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Figures"
+    book.active.append(["indicator", "period", "breakdown", "value"])
+    book.active.append(["CASELOAD_AVG", "2017-03", "Edge of Care", 19.5])
+    hidden = book.create_sheet("lookup")
+    hidden.append(["a helper sheet, hidden, and left alone"])
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    at = _upload_page()
+    at.file_uploader[0].set_value(("teams.xlsx", out.getvalue(), XLSX)).run()
+    assert not at.exception, at.exception
+    assert "Read figures from the sheet 'Figures' (long layout)." in [t.value for t in at.text]
+    assert "never been loaded before" in _texts(at) and "'Edge of Care'" in _texts(at)
+    assert len(submissions(db)) == SAMPLE_SUBMISSIONS  # nothing written by the preview

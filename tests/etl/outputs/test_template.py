@@ -129,7 +129,7 @@ def test_the_command_line_writes_the_same_template(tmp_path: Path, capsys) -> No
 # --- property: any correctly filled template loads --------------------------------------
 
 TEAMS = ("Central", "North Locality", "South & East", "Team 4", "Duty and Assessment")
-FIRST_MONTH = dt.date(2000, 1, 1)
+FIRST_MONTH = dt.date(2000, 4, 1)  # the first financial year in data/settings.toml
 
 
 def _months() -> list[dt.date]:
@@ -138,7 +138,7 @@ def _months() -> list[dt.date]:
         dt.date(y, m, 1)
         for y in range(FIRST_MONTH.year, last.year + 1)
         for m in range(1, 13)
-        if dt.date(y, m, 1) <= last
+        if FIRST_MONTH <= dt.date(y, m, 1) <= last
     ]
 
 
@@ -165,7 +165,7 @@ def figure_row(draw: st.DrawFn, ind: Indicator, breakdown: str) -> tuple:
     period = _period_cell(month, draw(st.integers(0, 6)))
     numerator = denominator = None
     if ind.unit == "count":
-        value: float = draw(st.integers(0, 100_000))
+        value: float = draw(st.integers(0, int(ind.max_value or 100_000)))
     elif draw(st.booleans()):
         denominator = draw(st.integers(1, 5000))
         numerator = draw(st.integers(0, denominator if ind.is_percent else 50 * denominator))
@@ -173,7 +173,8 @@ def figure_row(draw: st.DrawFn, ind: Indicator, breakdown: str) -> tuple:
     elif ind.is_percent:
         value = draw(st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 1)))
     else:
-        value = draw(st.floats(0, 500, allow_nan=False).map(lambda v: round(v, 2)))
+        top = min(500, ind.max_value or 500)  # the catalogue's plausible bound
+        value = draw(st.floats(0, top, allow_nan=False).map(lambda v: round(v, 2)))
     commentary = draw(
         st.one_of(
             st.none(),
