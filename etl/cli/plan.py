@@ -15,6 +15,7 @@ Without --as-at, `status` and `actions` use the latest snapshot's month.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 from pathlib import Path
@@ -28,7 +29,8 @@ from etl.ingest.plan_load import PlanAlreadyLoaded, commit_plan, prepare_plan
 from etl.ingest.problems import FileRefused, Invalid
 from etl.outputs.plan_extract import NoPlan, UnknownStatus, plan_download, plan_state, statuses_from
 from etl.outputs.plan_template import build_plan_template
-from etl.store.database import Store
+from etl.store.audit import MAX_REASONS, log
+from etl.store.database import Store, StoreBusy
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -59,23 +61,37 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record(store: Store, args: argparse.Namespace, outcome: str, reasons: list[str]) -> None:
+    """A load that stored nothing still leaves its trace in the audit log (never raises)."""
+    detail: dict[str, object] = {"kind": "improvement plan", "file": Path(args.file).name}
+    detail["via"] = "command line"
+    if reasons:
+        detail |= {"reasons": reasons[:MAX_REASONS], "reason_count": len(reasons)}
+    with contextlib.suppress(StoreBusy, OSError):
+        log(store, _user(args), "upload", outcome, detail)
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     path = Path(args.file)
     as_at = parse_period(args.as_at)
+    store = Store(args.db)
     try:
         if not path.is_file():
             raise FileRefused(f"'{args.file}' does not exist or is not a file.")
         prepared = prepare_plan(path.name, path.read_bytes())
         for warning in prepared.warnings:
             print(f"{path.name}: warning: {warning}", file=sys.stderr)
-        result = commit_plan(Store(args.db), prepared, as_at, _user(args))
+        result = commit_plan(store, prepared, as_at, _user(args))
     except PlanAlreadyLoaded as err:
+        _record(store, args, "already_loaded", [str(err)])
         print(f"{path.name}: {err}")
         return 0
     except FileRefused as err:
+        _record(store, args, "refused", [str(err)])
         print(f"{path.name}: refused: {err}", file=sys.stderr)
         return EXIT_INVALID
     except Invalid as err:
+        _record(store, args, "refused", [p.describe() for p in err.problems])
         print(
             f"{path.name}: refused, nothing was loaded. {len(err.problems)} problem(s):",
             file=sys.stderr,
@@ -83,7 +99,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         for problem in err.problems:
             print(f"  - {problem.describe()}", file=sys.stderr)
         return EXIT_INVALID
-    except StalePreview:
+    except StalePreview as err:
+        _record(store, args, "refused", [str(err)])
         print(
             f"{path.name}: not loaded: another load landed meanwhile. Run it again.",
             file=sys.stderr,

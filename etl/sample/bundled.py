@@ -65,13 +65,15 @@ DEMO_ADDRESS_SUFFIX = "@example.invalid"  # core.roles demo users' addresses
 def real_submitters(store: Store) -> list[str]:
     """Who loaded figures other than the illustrative sample and demo users, if anyone.
 
-    Demo mode must never run beside a council's real figures: one submission by a
-    person (through the app or `python -m etl load`) is enough to refuse it.
+    Demo mode must never run beside a council's real figures: one submission (or one
+    improvement plan snapshot) by a person, through the app or the command line, is enough
+    to refuse it.
     """
     if not store.path.exists():
         return []
     frame = store.query(
-        "SELECT DISTINCT submitted_by FROM submissions "
+        "SELECT DISTINCT submitted_by FROM (SELECT submitted_by FROM submissions "
+        "UNION ALL SELECT submitted_by FROM plan_snapshots) "
         "WHERE submitted_by <> ? AND NOT ends_with(submitted_by, ?) ORDER BY 1",
         [SAMPLE_SUBMITTER, DEMO_ADDRESS_SUFFIX],
     )

@@ -112,13 +112,16 @@ def test_load_refuses_a_bad_file_with_every_problem_on_stderr_and_stores_nothing
     rows = [list(SNAPSHOT_JAN_2016[0]), list(SNAPSHOT_JAN_2016[0])]
     rows[1][5] = "Finished"
     bad = write(tmp_path, "bad.xlsx", plan_xlsx(rows))
-    assert main(["plan", "load", "--db", db, "--as-at", "2016-01", bad]) == 1
+    assert main(["plan", "load", "--db", db, "--user", "tester", "--as-at", "2016-01", bad]) == 1
     captured = capsys.readouterr()
     assert "bad.xlsx: refused, nothing was loaded. 2 problem(s):" in captured.err
     assert "sheet 'actions', row 3, column A (ref)" in captured.err
     assert "row 3, column F (status): is not a status" in captured.err
     assert captured.out == ""
     assert snapshots(Store(db)).empty
+    refused = events(Store(db), ["upload"]).iloc[0]
+    assert (refused["outcome"], refused["username"]) == ("refused", "tester")
+    assert "row 3, column F (status)" in refused["detail"]
 
 
 def test_load_says_what_was_loaded_and_warns_of_a_missing_completion_date(

@@ -19,6 +19,7 @@ from etl.ingest.plan_load import (
     preview_plan,
     rollback_snapshot,
 )
+from etl.sample.bundled import real_submitters
 from etl.store.audit import events
 from etl.store.database import SCHEMA_HOOKS, Store
 from etl.store.plan_schema import COMPONENT, SCHEMA_VERSION, ensure_schema
@@ -156,3 +157,10 @@ def test_a_failed_commit_leaves_no_half_written_snapshot(store: Store) -> None:
     with pytest.raises(duckdb.ConstraintException):
         commit_plan(store, prepared, JAN, "dee")
     assert snapshots(store).empty and events(store, ["plan_commit"]).empty
+
+
+def test_a_plan_loaded_by_a_person_counts_as_real_data_so_demo_mode_is_refused(
+    store: Store,
+) -> None:
+    load(store, SNAPSHOT_JAN_2016, JAN)
+    assert real_submitters(store) == ["dee@council"]
