@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.rag import GREEN, rag, target_for, with_targets
+from analysis.indicator_month import indicator_months
+from analysis.rag import GREEN, target_for
 from analysis.spc import (
     MIN_POINTS,
     SHIFT_RUN,
@@ -125,12 +126,11 @@ def _assurance_note(
     if assurance.key not in ("pass", "fail", "hit_and_miss"):
         return ""
     rows = frame[frame["value"].notna()].tail(MIN_POINTS)
-    judged = with_targets(rows[["period", "value"]].assign(indicator=indicator.code), targets)
+    judged = indicator_months(indicator, rows[["period", "value"]], targets)
     met = [
-        rag(v, t, a, indicator.polarity) == GREEN
-        for v, t, a in zip(
-            judged["value"], judged["target"], judged["amber_tolerance"], strict=True
-        )
+        status == GREEN
+        for status, value in zip(judged["rag"], judged["value"], strict=True)
+        if pd.notna(value)
     ]
     last = rows.iloc[-1]
     month = f"{last['period']:%B %Y}"

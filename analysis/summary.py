@@ -15,6 +15,7 @@ import math
 
 import pandas as pd
 
+from analysis.indicator_month import indicator_months, month_of
 from analysis.rag import (
     AMBER,
     DOWN,
@@ -24,12 +25,9 @@ from analysis.rag import (
     RED,
     UP,
     WORSENING,
-    direction,
-    rag,
-    target_for,
 )
 from core.catalogue import Indicator
-from core.periods import add_months, long_label
+from core.periods import long_label
 
 
 def _value_at(series: pd.DataFrame, period: dt.date) -> float | None:
@@ -102,24 +100,23 @@ def summary_sentence(
             f"{long_label(last['period'])}."
         )
 
-    target, tolerance = target_for(targets, indicator.code, period)
+    month = month_of(indicator_months(indicator, series, targets, last=period), period)
+    assert month is not None  # the month has a figure, so the model has its row
+    target = None if pd.isna(month["target"]) else float(month["target"])
     clauses = []
     if target is not None:
-        status = rag(value, target, tolerance, indicator.polarity)
-        clauses.append(_target_clause(indicator, value, target, status))
+        clauses.append(_target_clause(indicator, value, target, month["rag"]))
 
-    year_ago = _value_at(series, add_months(period, -12))
-    last_month = _value_at(series, add_months(period, -1))
-    if year_ago is not None:
-        before, phrase = year_ago, "a year earlier"
-    elif last_month is not None:
-        before, phrase = last_month, "the month before"
+    # The model's direction of travel: against a year earlier, else the month before.
+    if month["direction_year"] is not None:
+        before, phrase, word = month["year_ago_value"], "a year earlier", month["direction_year"]
+    elif month["direction_month"] is not None:
+        before, phrase, word = month["previous_value"], "the month before", month["direction_month"]
     else:
-        before, phrase = None, ""
+        before, phrase, word = None, "", None
 
     shown = indicator.format_value(value)
     if indicator.polarity == "neither" and before is not None:
-        word = direction(value, before, indicator.polarity, indicator.decimals)
         verb = {UP: "rose to", DOWN: "fell to"}.get(word or "", "stood at")
         sentence = f"{subject} {verb} {shown} in {when}"
         if word == NO_CHANGE:
@@ -131,7 +128,6 @@ def summary_sentence(
         return sentence + "."
 
     if before is not None:
-        word = direction(value, before, indicator.polarity, indicator.decimals)
         clauses.append(_compare_clause(indicator, word, before, phrase))
     sentence = f"{subject} stood at {shown} in {when}"
     clauses = [c for c in clauses if c]

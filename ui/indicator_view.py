@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis.rag import RAG_ICONS, RAG_WORDS, rag, with_targets
+from analysis.indicator_month import indicator_months
+from analysis.rag import RAG_ICONS, RAG_WORDS
 from analysis.scorecard import build_scorecard, headline_breakdown
 from analysis.spc_view import (
     PLAIN_ENGLISH,
@@ -171,12 +172,9 @@ def _about(indicator: Indicator) -> None:
 
 def _figures_table(indicator: Indicator, series: pd.DataFrame, targets: pd.DataFrame) -> None:
     """The whole-authority figures month by month, with target and status in words."""
-    frame = with_targets(series.assign(indicator=indicator.code), targets)
-    frame = frame.sort_values("period", ascending=False)
-    statuses = [
-        rag(v, t, a, indicator.polarity)
-        for v, t, a in zip(frame["value"], frame["target"], frame["amber_tolerance"], strict=True)
-    ]
+    frame = indicator_months(indicator, series, targets).sort_values("period", ascending=False)
+    frame = frame[frame["value"].notna()]
+    statuses = list(frame["rag"])
     table = pd.DataFrame(
         {
             "Month": [long_label(p) for p in frame["period"]],

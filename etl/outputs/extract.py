@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.rag import RAG_WORDS, rag, with_targets
+from analysis.indicator_month import statuses_by_row
+from analysis.rag import RAG_WORDS, with_targets
 from analysis.spc_view import SPC_COLUMNS, spc_columns
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from core.periods import financial_year_start
@@ -150,11 +151,10 @@ def _decorate(
     rows["indicator_name"] = rows["indicator"].map(lambda c: info[c].name)
     rows["unit"] = rows["indicator"].map(lambda c: info[c].unit)
     rows["breakdown_type"] = _row_kinds(rows, cat).map(KIND_LABELS)
+    polarity = {code: ind.polarity for code, ind in info.items()}
     rows["rag"] = [
-        RAG_WORDS[rag(v, t, a, info[c].polarity)] if info[c].polarity != "neither" else ""
-        for c, v, t, a in zip(
-            rows["indicator"], rows["value"], rows["target"], rows["amber_tolerance"], strict=True
-        )
+        RAG_WORDS[status] if polarity[code] != "neither" else ""
+        for code, status in zip(rows["indicator"], statuses_by_row(rows, polarity), strict=True)
     ]
     files = found.set_index("id")["file_name"]
     rows["submission_file"] = rows["submission_id"].map(files)

@@ -8,12 +8,13 @@ Missing months are left as gaps (NaN with connectgaps off): a gap is never drawn
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.rag import AMBER, GREEN, RAG_ICONS, RAG_WORDS, RED, rag, with_targets
+from analysis.indicator_month import indicator_months
+from analysis.rag import AMBER, GREEN, RAG_ICONS, RAG_WORDS, RED
 from core.catalogue import Event, Indicator
 from presentation.charts.comparator_lines import add_comparators
 from presentation.charts.layout import (
@@ -39,16 +40,9 @@ from presentation.palette import (
 )
 
 
-def _notes(series: pd.DataFrame, periods: Iterable[dt.date]) -> list[str]:
+def _notes(frame: pd.DataFrame) -> list[str]:
     """The director's commentary for each month shown ('' where there is none)."""
-    if "commentary" not in series.columns:
-        return ["" for _ in periods]
-    given = {
-        p: c.strip()
-        for p, c in zip(series["period"], series["commentary"], strict=True)
-        if isinstance(c, str) and c.strip()
-    }
-    return [given.get(p, "") for p in periods]
+    return [c.strip() if isinstance(c, str) else "" for c in frame["commentary"]]
 
 
 def _note_hover(note: str) -> str:
@@ -95,8 +89,7 @@ def indicator_chart(
         return fig
     first = first or min(series["period"])
     last = last or max(series["period"])
-    frame = complete_months(series[["period", "value"]], first, last)
-    frame = with_targets(frame.assign(indicator=indicator.code), targets)
+    frame = indicator_months(indicator, series, targets, first=first, last=last)
     x = dates(frame["period"])
     base_layout(fig, chart_title(indicator, council, first, last), indicator)
     financial_years(fig, first, last)
@@ -143,12 +136,9 @@ def indicator_chart(
         hoverinfo="skip",
         showlegend=False,
     )
-    statuses = [
-        rag(v, t, a, indicator.polarity)
-        for v, t, a in zip(frame["value"], frame["target"], frame["amber_tolerance"], strict=True)
-    ]
+    statuses = list(frame["rag"])  # the model's status: the one place RAG is worked out
     text = [indicator.format_value(v) for v in frame["value"]]
-    notes = _notes(series, frame["period"])
+    notes = _notes(frame)
     for status in (GREEN, AMBER, RED, None):
         picked = [i for i, s in enumerate(statuses) if s == status and pd.notna(frame["value"][i])]
         if not picked:

@@ -5,10 +5,10 @@ that: Plotly's static export needs Kaleido (not installed here), and embedding p
 every report about 4.8 MB of script that many council mail systems strip or block. So the
 report draws the same chart (the monthly figures, the stepped target, RAG markers by shape,
 financial years, and the stepped annual comparator lines) as a small inline SVG, from the
-same frames the Plotly builders use (`analysis.rag.with_targets`,
-`presentation.charts.indicator.comparator_steps`), so the report and the dashboard show the same
-figures. Shapes and dashes carry every meaning
-that colour does, and each chart has a <title> and <desc> for screen readers.
+same model the Plotly builders use (`analysis.indicator_month.indicator_months`,
+`presentation.charts.comparator_lines.comparator_steps`), so the report and the dashboard
+show the same figures. Shapes and dashes carry every meaning that colour does, and each chart has a
+<title> and <desc> for screen readers.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from html import escape
 
 import pandas as pd
 
-from analysis.rag import AMBER, GREEN, RAG_WORDS, RED, rag, with_targets
+from analysis.indicator_month import indicator_months
+from analysis.rag import AMBER, GREEN, RAG_WORDS, RED
 from core.catalogue import Indicator
 from core.periods import add_months, financial_year_label, month_range
 from presentation.charts.comparator_lines import comparator_legend, comparator_steps
@@ -109,10 +110,7 @@ def line_chart_svg(
 ) -> str:
     """The indicator's monthly chart as an inline <svg> element (a string)."""
     months = month_range(first, last)
-    frame = pd.DataFrame({"period": months}).merge(
-        series[["period", "value"]], on="period", how="left"
-    )
-    frame = with_targets(frame.assign(indicator=indicator.code), targets).reset_index(drop=True)
+    frame = indicator_months(indicator, series, targets, first=first, last=last)
     steps = comparator_steps(comparators, first, last)
     drawn = [*frame["value"].dropna(), *frame["target"].dropna()]
     drawn += [line.value for line in reference_lines]
@@ -227,12 +225,9 @@ def line_chart_svg(
         f'<path d="{_path(points)}" fill="none" stroke="{SERIES_COLOUR}" stroke-width="2.2"/>'
     )
     seen: list[str | None] = []
-    for month, value, target, tolerance in zip(
-        months, values, frame["target"], frame["amber_tolerance"], strict=True
-    ):
+    for month, value, status in zip(months, values, frame["rag"], strict=True):
         if pd.isna(value):
             continue
-        status = rag(value, target, tolerance, indicator.polarity)
         words = RAG_WORDS[status] if status else "figure"
         label = f"{month:%B %Y}: {indicator.format_value(float(value))} ({words})"
         out.append(_marker(status, x_of(month), y_of(float(value)), label))
