@@ -73,6 +73,21 @@ class Running:
         """What nginx served so far: {request, status, upstream, route} per request."""
         return access_entries(self.access_log)
 
+    def upstream_of(self, route: str, timeout: float = 5.0) -> str:
+        """The process that served the requests carrying routing cookie `route`.
+
+        nginx logs a request just after answering it, so this waits (up to `timeout`) for the
+        entry. Raises if none came or if the requests went to more than one process.
+        """
+        deadline = time.monotonic() + timeout
+        while not (found := {e["upstream"] for e in self.served() if e["route"] == route}):
+            if time.monotonic() > deadline:
+                raise ServeError(f"nginx logged no request with routing cookie {route!r}.")
+            time.sleep(0.05)
+        if len(found) > 1:
+            raise ServeError(f"Routing cookie {route!r} reached several processes: {found}")
+        return found.pop()
+
     def tls_context(self) -> ssl.SSLContext:
         """A client context that trusts this run's own certificate (and nothing else)."""
         return ssl.create_default_context(cafile=str(self.cert))
@@ -296,6 +311,10 @@ def serve(
             shutil.rmtree(temp_dir, ignore_errors=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=2, help="Streamlit processes (2)")
@@ -310,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.processes < 1 or bool(args.cert) != bool(args.key):
         parser.error("give at least one process, and --cert with --key (or neither)")
     address = None if args.address in ("", "0.0.0.0", "*") else args.address
+    # Ctrl+C, a service manager's stop (SIGTERM) and a closed terminal (SIGHUP) all stop
+    # every process this started, through the `finally` of `serve`.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
     try:
         with serve(
             args.processes,
