@@ -24,7 +24,7 @@ from ui.access import (
     record_sign_in,
     sign_out,
 )
-from ui.frame import framed
+from ui.frame import framed, store_problems_as_sentences
 from ui.navigation import pages_for, spec_for
 
 LOG = logging.getLogger(__name__)
@@ -114,4 +114,5 @@ def main() -> None:
 
 # Streamlit runs this file as __main__; tests may import it without drawing.
 if __name__ == "__main__":
-    main()
+    with store_problems_as_sentences():  # a busy or damaged database: its sentence, no traceback
+        main()

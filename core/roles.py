@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "upload": frozenset({DIRECTOR}),
     "commit": frozenset({DIRECTOR}),
     "rollback": frozenset({DIRECTOR}),
+    "redact": frozenset({DIRECTOR}),  # replace commentary in every version (audit-logged)
     "load_benchmarks": frozenset({DIRECTOR}),
 }
 

@@ -18,7 +18,9 @@ from ui.frame import in_frame
 user = in_frame().user
 store = data.store()
 
-ACTIONS = ["sign_in", "upload", "commit", "rollback", "extract", "benchmarks_load"]
+ACTIONS = [
+    "sign_in", "upload", "commit", "rollback", "extract", "benchmarks_load", "redact", "restore",
+]  # fmt: skip
 viewer = may(user, "view_audit")
 
 with st.container(border=True):
@@ -60,6 +62,7 @@ if viewer:
             "action": "Action",
             "outcome": "Outcome",
             "detail": "What",
+            "os_user": "Server account",  # who ran it at the server (command line) or the app
         },
     )
 else:

@@ -18,6 +18,7 @@ from presentation.markup import md
 from ui import cached as data
 from ui.access import current_user
 from ui.frame import in_frame
+from ui.redaction import redaction_section
 from ui.upload_flow import ChangedSinceShown, rollback_submission
 from ui.upload_tables import (
     changes_table,
@@ -135,6 +136,7 @@ def render() -> None:
         return
     st.subheader(f"What submission {picked} changed")
     _show_changes(picked)
+    redaction_section(in_frame().user, picked)
     if pd.isna(row["rolled_back_at"]):
         _rollback_section(row, version)
     else:

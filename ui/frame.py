@@ -19,6 +19,8 @@ import streamlit as st
 
 from core.roles import User
 from core.settings import ROOT, settings
+from etl.store.database import StoreError
+from presentation.markup import md
 from ui import cached
 from ui.access import guard_page
 from ui.legacy_pages import use_navigation_only
@@ -116,6 +118,16 @@ def framed(spec: PageSpec) -> Iterator[Frame]:
         _CURRENT.reset(token)
 
 
+@contextmanager
+def store_problems_as_sentences() -> Iterator[None]:
+    """A database that is busy, damaged or from a newer release stops the page with the store's
+    own sentence (what happened, what to do), not the generic error box or a traceback."""
+    try:
+        yield
+    except StoreError as err:
+        st.error(md(str(err)), icon="⚠️")
+
+
 def run_page(url_path: str) -> None:
     """Draw one screen in its frame, as the menu would, without the menu.
 
@@ -123,5 +135,5 @@ def run_page(url_path: str) -> None:
     header and footer as `dashboard.py`, then the page file run as Streamlit runs it.
     """
     spec = spec_by_url(url_path)
-    with framed(spec):
+    with store_problems_as_sentences(), framed(spec):
         runpy.run_path(str(ROOT / spec.source), run_name="__main__")

@@ -19,12 +19,20 @@ import pandas as pd
 
 from core.catalogue import Catalogue, Family, catalogue
 from core.roles import User, require
-from etl.ingest.load import CommitResult, Preview, StalePreview, commit, prepare, preview
+from etl.ingest.load import (
+    AlreadyLoaded,
+    CommitResult,
+    Preview,
+    StalePreview,
+    commit,
+    prepare,
+    preview,
+)
 from etl.ingest.problems import FileRefused, Invalid, Problem
 from etl.ingest.rollback import rollback
 from etl.outputs.template import build_template
 from etl.store import queries
-from etl.store.audit import log
+from etl.store.audit import log, log_attempt, log_failure
 from etl.store.database import Store
 from ui.access import reconfirm
 
@@ -80,8 +88,15 @@ def check_upload(
         reasons = [p.describe() for p in err.problems[:REASONS_IN_AUDIT]]
         _audit_refused(store, user, file_name, reasons, len(err.problems))
         return check
+    except Exception as err:  # a crash is recorded too, then shown as the app shows errors
+        log_failure(store, user.audit_name, "upload", err, user.role, {"file": file_name})
+        raise
     step("Comparing with the figures already loaded…")
-    check.preview = preview(store, prepared, cat)
+    try:
+        check.preview = preview(store, prepared, cat)
+    except Exception as err:
+        log_failure(store, user.audit_name, "upload", err, user.role, {"file": file_name})
+        raise
     log(
         store,
         user.audit_name,
@@ -114,13 +129,22 @@ def commit_upload(store: Store, user: User | None, checked: Preview) -> CommitRe
     preview is out of date because another submission or a rollback landed since.
     """
     user = require(user, "commit")
-    return commit(
-        store,
-        checked.prepared,
-        user.audit_name,
-        expected_version=checked.base_version,
-        role=user.role,
-    )
+    try:
+        return commit(
+            store,
+            checked.prepared,
+            user.audit_name,
+            expected_version=checked.base_version,
+            role=user.role,
+        )
+    except (AlreadyLoaded, StalePreview) as err:  # refused: recorded, then shown by the page
+        name = checked.prepared.file_name
+        log_attempt(store, user.audit_name, name, "refused", [str(err)], user.role, action="commit")
+        raise
+    except Exception as err:
+        detail = {"file": checked.prepared.file_name}
+        log_failure(store, user.audit_name, "commit", err, user.role, detail)
+        raise
 
 
 class ChangedSinceShown(Exception):

@@ -11,6 +11,7 @@ closed again, so the dashboard can open it as soon as the command ends.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,26 +19,33 @@ from pathlib import Path
 import pandas as pd
 
 from etl.ingest.problems import FileRefused
+from etl.store.audit import log_attempt
 from etl.store.benchmark_releases import load_file, releases
 from etl.store.database import Store
 
 EXIT_INVALID = 1
 EXIT_BUSY = 3
+ACTION = "benchmarks_load"  # the audit log's action, as the upload page records it
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Load each file in turn; a bad file does not stop the others."""
     status = 0
-    with Store(args.db).connect() as con:
+    store, user = Store(args.db), args.user or getpass.getuser()
+    with store.connect() as con:
         for name in args.files:
             path = Path(name)
             try:
                 if not path.is_file():
                     raise FileRefused(f"'{name}' does not exist or is not a file.")
-                print(load_file(con, path, user=args.user, model=args.model).summary())
+                result = load_file(con, path, user=user, model=args.model)
+                print(result.summary())
+                outcome, reasons = result.status.replace(" ", "_"), []
             except (FileRefused, ValueError) as err:
                 print(f"{path.name}: refused, nothing was loaded: {err}", file=sys.stderr)
                 status = EXIT_INVALID
+                outcome, reasons = "refused", [str(err)]
+            log_attempt(store, user, path.name, outcome, reasons, via="command line", action=ACTION)
     return status
 
 

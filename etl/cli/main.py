@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.periods import PeriodError, parse_period
+from etl.cli.admin import add_subcommands as add_admin_subcommands
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
 from etl.ingest.load import AlreadyLoaded, StalePreview
 from etl.ingest.problems import FileRefused, Invalid
@@ -23,15 +24,20 @@ from etl.ingest.unattended import NeedsConfirmation, load_path
 from etl.outputs.extract_files import NothingMatches, produce
 from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.template import cmd_template
-from etl.store.database import Store, StoreBusy
+from etl.store.audit import log_attempt
+from etl.store.database import Store, StoreBusy, StoreError
 from etl.store.queries import submissions
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 3
+CLI = "command line"  # `via` in the audit rows the command line writes
 
 # Subcommands that live with their own part of the ETL: functions taking the subparsers.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [add_benchmarks_subcommand]
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_benchmarks_subcommand,
+    add_admin_subcommands,
+]
 
 
 def _user(args: argparse.Namespace) -> str:
@@ -55,14 +61,19 @@ def cmd_load(args: argparse.Namespace) -> int:
                 warn=lambda text, at=path.name: print(f"{at}: warning: {text}", file=sys.stderr),
             )
             print(result.summary())
+            if result.submission_id is None:
+                log_attempt(store, _user(args), path.name, "unchanged", via=CLI)
         except AlreadyLoaded as err:
             print(f"{path.name}: {err}")
+            log_attempt(store, _user(args), path.name, "already_loaded", [str(err)], via=CLI)
         except NeedsConfirmation as err:
+            log_attempt(store, _user(args), path.name, "refused", err.reasons, via=CLI)
             print(f"{path.name}: refused, nothing was loaded.", file=sys.stderr)
             for reason in err.reasons:
                 print(f"  - {reason}", file=sys.stderr)
             status = EXIT_INVALID
-        except StalePreview:
+        except StalePreview as err:
+            log_attempt(store, _user(args), path.name, "refused", [str(err)], via=CLI)
             print(
                 f"{path.name}: not loaded: another load landed while it was being checked. "
                 "Run the command again.",
@@ -70,9 +81,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             )
             status = EXIT_BUSY
         except FileRefused as err:
+            log_attempt(store, _user(args), path.name, "refused", [str(err)], via=CLI)
             print(f"{path.name}: refused: {err}", file=sys.stderr)
             status = EXIT_INVALID
         except Invalid as err:
+            reasons = [p.describe() for p in err.problems]
+            log_attempt(store, _user(args), path.name, "refused", reasons, via=CLI)
             print(
                 f"{path.name}: refused, nothing was loaded. {len(err.problems)} problem(s):",
                 file=sys.stderr,
@@ -80,6 +94,10 @@ def cmd_load(args: argparse.Namespace) -> int:
             for problem in err.problems:
                 print(f"  - {problem.describe()}", file=sys.stderr)
             status = EXIT_INVALID
+        except Exception as err:  # a crash is recorded too (unless the store is the trouble)
+            if not isinstance(err, StoreError):
+                log_attempt(store, _user(args), path.name, "failed", [repr(err)[:500]], via=CLI)
+            raise
     return status
 
 
@@ -256,6 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreBusy as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY
+    except StoreError as err:  # damaged, made by a newer release, not this application's
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
     except PeriodError as err:
         print(f"That month {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,6 +8,11 @@ submission; it deletes nothing, so history is always complete.
 DuckDB lets only one process hold the file for writing, so every operation
 opens the file, works and closes it, retrying briefly if another process (the
 command line, say, while the dashboard is running) holds it at that moment.
+
+A file that is damaged, held too long, made by a newer release or not this
+application's is reported with the store's own errors (`etl.store.errors`),
+sentences that say what to do, never DuckDB's traceback. The schema and its
+upgrades are `etl.store.schema`; features add their tables in SCHEMA_HOOKS.
 """
 
 from __future__ import annotations
@@ -17,97 +22,44 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pandas as pd
 
 from core.settings import database_path
 from etl.benchmarks import SCHEMA_VERSION as BENCHMARK_SCHEMA_VERSION
+from etl.store import chain, plan_schema, schema
 from etl.store.benchmark_releases import ensure_schema as ensure_benchmark_schema
+from etl.store.errors import StoreBusy, StoreDamaged, StoreError, StoreTooNew, busy, translate
+from etl.store.schema import SchemaPart
 
-SCHEMA_VERSION = 1
+__all__ = ["SchemaPart", "Store", "StoreBusy", "StoreDamaged", "StoreError", "StoreTooNew"]
+
+SCHEMA_VERSION = schema.CORE_VERSION
+# Every part of the schema, created or upgraded when a file is opened (etl.store.schema says
+# how). A feature adds its tables with one entry: SchemaPart("name", version, create[,
+# {old_version: upgrade_step}]), or the tuple ("name", version, create).
+SCHEMA_HOOKS: list[SchemaPart | tuple] = [
+    schema.CORE_PART,
+    SchemaPart("benchmarks", BENCHMARK_SCHEMA_VERSION, ensure_benchmark_schema),
+    SchemaPart(plan_schema.COMPONENT, plan_schema.SCHEMA_VERSION, plan_schema.ensure_schema),
+]
 BUSY_RETRY_SECONDS = 10.0
+OWNER_ONLY = 0o600  # a new database file: read and written by the application's account only
 # A file changed this recently may change again without its timestamps moving (they
 # tick in steps: a few ms on ext4, 1-2 s on some filesystems), so its version is not
 # remembered until it has been quiet this long. See Store.data_version.
 SETTLED_NS = 2_000_000_000
 
-SCHEMA = """
-CREATE SEQUENCE IF NOT EXISTS submission_ids START 1;
-CREATE SEQUENCE IF NOT EXISTS audit_ids START 1;
-CREATE TABLE IF NOT EXISTS schema_info (component VARCHAR PRIMARY KEY, version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY DEFAULT nextval('submission_ids'),
-    file_name VARCHAR NOT NULL,
-    sha256 VARCHAR NOT NULL,
-    submitted_by VARCHAR NOT NULL,
-    submitted_at TIMESTAMP NOT NULL,
-    layout VARCHAR,
-    values_added INTEGER NOT NULL,
-    values_changed INTEGER NOT NULL,
-    values_unchanged INTEGER NOT NULL,
-    values_skipped INTEGER NOT NULL,
-    targets_changed INTEGER NOT NULL,
-    rolled_back_at TIMESTAMP,
-    rolled_back_by VARCHAR
-);
-CREATE TABLE IF NOT EXISTS observations (
-    submission_id INTEGER NOT NULL,
-    indicator VARCHAR NOT NULL,
-    period DATE NOT NULL,
-    breakdown VARCHAR NOT NULL,
-    value DOUBLE NOT NULL,
-    numerator DOUBLE,
-    denominator DOUBLE,
-    commentary VARCHAR,
-    source_sheet VARCHAR,
-    source_row INTEGER,
-    PRIMARY KEY (submission_id, indicator, period, breakdown)
-);
-CREATE TABLE IF NOT EXISTS target_revisions (
-    submission_id INTEGER NOT NULL,
-    indicator VARCHAR NOT NULL,
-    effective_from DATE NOT NULL,
-    target DOUBLE NOT NULL,
-    amber_tolerance DOUBLE,
-    PRIMARY KEY (submission_id, indicator, effective_from)
-);
-CREATE TABLE IF NOT EXISTS audit_log (
-    id INTEGER PRIMARY KEY DEFAULT nextval('audit_ids'),
-    occurred_at TIMESTAMP NOT NULL,
-    username VARCHAR NOT NULL,
-    role VARCHAR,
-    action VARCHAR NOT NULL,
-    outcome VARCHAR NOT NULL,
-    detail VARCHAR
-);
-CREATE OR REPLACE VIEW active_observations AS
-    SELECT o.*, s.submitted_at, s.submitted_by, s.file_name
-    FROM observations o JOIN submissions s ON s.id = o.submission_id
-    WHERE s.rolled_back_at IS NULL;
-CREATE OR REPLACE VIEW current_observations AS
-    SELECT * FROM active_observations
-    QUALIFY row_number() OVER (
-        PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1;
-CREATE OR REPLACE VIEW current_target_revisions AS
-    SELECT t.*
-    FROM target_revisions t JOIN submissions s ON s.id = t.submission_id
-    WHERE s.rolled_back_at IS NULL
-    QUALIFY row_number() OVER (
-        PARTITION BY indicator, effective_from ORDER BY submission_id DESC) = 1;
-"""
 
 _write_locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
 # path -> (file_stamp, version): the last version read while the file was settled.
 _known_versions: dict[Path, tuple[tuple, str]] = {}
 _versions_guard = threading.Lock()
-
-
-class StoreBusy(RuntimeError):
-    """Another program holds the database; the message says what to do."""
 
 
 class Store:
@@ -118,29 +70,65 @@ class Store:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An open connection to an up-to-date schema; DuckDB's errors about the file itself
+        (damage, a full disk) become the store's sentences."""
         con = self._open()
         try:
             yield con
+        except duckdb.Error as err:
+            _reraise(err, self.path)
         finally:
             con.close()
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    @contextmanager
+    def inspect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection that changes nothing, not even an old schema (for checks).
+
+        Refuses a file made by a newer release; a missing file is an OSError.
+        """
+        if not self.path.is_file():
+            raise FileNotFoundError(2, "No such database file", str(self.path))
+        con = self._open(read_only=True)
+        try:
+            schema.refuse_newer(schema.installed(con) or {}, _parts())
+            yield con
+        except duckdb.Error as err:
+            _reraise(err, self.path)
+        finally:
+            con.close()
+
+    def _open(self, read_only: bool = False, upgrade: bool = True) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting up to BUSY_RETRY_SECONDS while another program holds it.
+
+        A file this call creates is made owner-only. With `upgrade` (not read-only), the
+        schema is brought up to date (`etl.store.schema.ensure`); backups open without it.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
         deadline = time.monotonic() + BUSY_RETRY_SECONDS
         while True:
             try:
-                con = duckdb.connect(str(self.path), config={"threads": 2})
+                con = duckdb.connect(str(self.path), read_only, config={"threads": 2})
                 break
             except duckdb.IOException as err:
                 if "lock" not in str(err).lower():
-                    raise
+                    _reraise(err, self.path)
                 if time.monotonic() > deadline:
-                    raise StoreBusy(
-                        f"The database {self.path.name} is in use by another program "
-                        "(perhaps a load from the command line). Try again in a minute."
-                    ) from None
+                    raise busy(self.path) from None
                 time.sleep(0.2)
-        _ensure_schema(con)
+            except duckdb.Error as err:
+                _reraise(err, self.path)
+        if created:
+            self.path.chmod(OWNER_ONLY)
+        if read_only or not upgrade:
+            return con
+        try:
+            schema.ensure(con, self.path, SCHEMA_HOOKS)
+        except BaseException as err:
+            con.close()
+            if isinstance(err, duckdb.Error):
+                _reraise(err, self.path)
+            raise
         return con
 
     @contextmanager
@@ -155,7 +143,8 @@ class Store:
                 try:
                     yield con
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    with suppress(duckdb.Error):  # a damaged file may refuse even this
+                        con.execute("ROLLBACK")
                     raise
                 con.execute("COMMIT")
         finally:
@@ -166,7 +155,8 @@ class Store:
             return con.execute(sql, params).df()
 
     def data_version(self) -> str:
-        """Changes whenever a submission lands or is rolled back: a cache key for readers.
+        """Changes whenever a submission lands or is rolled back, or commentary is redacted:
+        a cache key for readers.
 
         "empty" while the file does not exist. Cheap when nothing was written: the
         version is read from the database (opening it costs 40-70 ms) only when the
@@ -208,12 +198,17 @@ class Store:
 
 
 def version(con: duckdb.DuckDBPyConnection) -> str:
-    """A fingerprint of submissions and benchmark releases: every change passes through them."""
+    """A fingerprint of submissions, benchmark releases and redactions: every change of what
+    the pages show passes through one of them."""
     row = con.execute(
         "SELECT count(*), coalesce(max(id), 0), count(rolled_back_at), "
         "(SELECT count(*) FROM benchmark_releases) FROM submissions"
     ).fetchall()[0]
-    return "-".join(str(int(v)) for v in row)
+    redacted = con.execute("SELECT count(*) FROM redactions").fetchall()[0][0]
+    if redacted:  # only then, so versions taken before any redaction keep their meaning
+        row = (*row, redacted)
+    plan = plan_schema.plan_version(con)  # improvement plan snapshots, once there are any
+    return "-".join(str(int(v)) for v in row) + ("" if plan == plan_schema.NO_SNAPSHOTS else plan)
 
 
 def _stat(path: Path) -> tuple[int, int, int, int] | None:
@@ -239,30 +234,22 @@ def _forget_version(path: Path) -> None:
         _known_versions.pop(path, None)
 
 
+def _reraise(err: duckdb.Error, path: Path) -> NoReturn:
+    """Raise the store's sentence for a DuckDB error about the file (DuckDB's as its cause),
+    or the error itself when it is about something else (a bug to see and fix)."""
+    problem = translate(err, path)
+    if problem is None:
+        raise err
+    raise problem from err
+
+
+def _parts() -> list[SchemaPart]:
+    return [SchemaPart.of(h) for h in SCHEMA_HOOKS]
+
+
 def _write_lock(path: Path) -> threading.Lock:
     with _locks_guard:
         return _write_locks.setdefault(path, threading.Lock())
-
-
-def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables; a database that has them all is only read, never written."""
-    has_info = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_info'"
-    ).fetchall()[0][0]
-    installed = (
-        dict(con.execute("SELECT component, version FROM schema_info").fetchall())
-        if has_info
-        else {}
-    )
-    wanted = [
-        ("core", SCHEMA_VERSION, lambda c: c.execute(SCHEMA)),
-        ("benchmarks", BENCHMARK_SCHEMA_VERSION, ensure_benchmark_schema),
-    ]
-    for component, version, create in wanted:
-        if installed.get(component) == version:
-            continue
-        create(con)
-        con.execute("INSERT OR REPLACE INTO schema_info VALUES (?, ?)", [component, version])
 
 
 def now() -> dt.datetime:
@@ -277,9 +264,10 @@ def record_event(
     detail: dict | None = None,
     role: str | None = None,
 ) -> None:
-    """Append to the audit log: who did what, when, and how it ended."""
-    con.execute(
-        "INSERT INTO audit_log (occurred_at, username, role, action, outcome, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [now(), username, role, action, outcome, json.dumps(detail or {}, default=str)],
-    )
+    """Append to the audit log: who did what, when, and how it ended.
+
+    The row also records the operating-system account of this process (for the command
+    line, the person logged in to the server, whatever --user says) and its link in the
+    hash chain (`etl.store.chain`). Call it inside `Store.writing`.
+    """
+    chain.append(con, now(), username, role, action, outcome, json.dumps(detail or {}, default=str))

@@ -27,7 +27,8 @@ def current_values(
     last: dt.date | None = None,
 ) -> pd.DataFrame:
     """The current figure for each indicator, month and breakdown, oldest month first."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
     if indicators:
         where.append(f"indicator IN ({', '.join('?' for _ in indicators)})")
         params += list(indicators)
@@ -99,14 +100,6 @@ def last_updated(store: Store) -> dt.datetime | None:
         "FROM submissions"
     )["t"].iloc[0]
     return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-
-
-def audit_log(store: Store, limit: int = 1000) -> pd.DataFrame:
-    return store.query(
-        "SELECT id, occurred_at, username, role, action, outcome, detail FROM audit_log "
-        "ORDER BY id DESC LIMIT ?",
-        [limit],
-    )
 
 
 def submission_targets(store: Store, submission_id: int) -> pd.DataFrame:
