@@ -14,7 +14,7 @@ DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut 
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 
-.PHONY: setup setup-dev run test test-fast test-browser lint format bench clean check-python
+.PHONY: setup setup-dev run serve test test-fast test-browser lint format bench clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -42,6 +42,19 @@ setup-dev: $(DEV_STAMP)
 # never sets it); the dashboard loads the sample into an empty database by itself.
 run: setup
 	CYPS_DEMO=on $(BIN)/streamlit run dashboard.py
+
+# Many users at once (a committee meeting): PROCESSES Streamlit processes on ports 8601, ...
+# behind nginx with deploy/nginx/cyps.conf, at https://ADDRESS:HTTPS_PORT, until Ctrl+C.
+# CYPS_DB and CYPS_DEMO come from the environment (demo mode off unless CYPS_DEMO=on);
+# without CERT and KEY the run makes a self-signed certificate. Needs nginx (apt).
+PROCESSES ?= 2
+ADDRESS ?= 127.0.0.1
+HTTPS_PORT ?= 8443
+HTTP_PORT ?= 8080
+serve: setup
+	$(BIN)/python -m deploy.serve --processes $(PROCESSES) --address $(ADDRESS) \
+		--https-port $(HTTPS_PORT) --http-port $(HTTP_PORT) \
+		$(if $(CERT),--cert $(CERT)) $(if $(KEY),--key $(KEY))
 
 # Unit, property, AppTest and real-browser tests, on two workers (the machine has two
 # cores). Browser tests skip with a message when Chromium is missing, except under CI=true.
