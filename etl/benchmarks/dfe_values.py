@@ -1,7 +1,8 @@
 """Published figures out of a DfE file, through the mapping rows that apply to it.
 
 `read_values` reads one tidy, LAIT or SFR file into one row per measure, year and area, exactly
-as published (symbols kept), deriving a percentage where the mapping gives a denominator.
+as published (symbols kept), adding columns the mapping joins with '+' and deriving a percentage
+where it gives a denominator.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from etl.benchmarks.dfe_geography import (
     tidy_geography,
     tidy_year,
 )
+from etl.benchmarks.lait_values import lait_cells
 from etl.benchmarks.mapping import MappingRow
 
 
@@ -42,6 +44,26 @@ def _derived_percent(
     symbol = symbol.where(symbol.notna() | ~(zero & n_val.notna()), "z").astype(object)
     symbol = symbol.where(symbol.notna(), None)
     return value.astype("float64"), symbol, n_blank | d_blank
+
+
+def _summed(
+    frame: pd.DataFrame, mask: pd.Series, spec: str, file_name: str, measure: str
+) -> tuple[tuple[pd.Series, pd.Series, pd.Series], str]:
+    """One mapping column, or several joined by '+' added up, and how the source names them.
+
+    A sum with a suppressed or unavailable part is not a figure: it keeps the first part's
+    symbol (children within 20 miles inside the boundary plus those outside it, say, when
+    either count is 'x'). A blank part leaves the sum blank.
+    """
+    names = [_column(frame, name.strip(), file_name, measure) for name in spec.split("+")]
+    parts = [parse_cells(frame.loc[mask, name], file_name, name) for name in names]
+    value, symbol, blank = parts[0]
+    for more_value, more_symbol, more_blank in parts[1:]:
+        value = value + more_value
+        symbol = symbol.where(symbol.notna(), more_symbol)
+        blank = blank | more_blank
+    symbol = symbol.astype(object).where(symbol.notna(), None)
+    return (value, symbol, blank), " + ".join(names)
 
 
 def _column(frame: pd.DataFrame, name: str, file_name: str, measure: str) -> str:
@@ -87,23 +109,25 @@ def read_values(
 
     parts, blanks = [], 0
     for row in applicable:
-        mask = in_scope & years.map(row.owns_year)
+        owned = years.map(row.owns_year)
+        if not owned.any():  # a row for later years (2017's distance columns, say)
+            continue
+        mask = in_scope & owned
         for column, value in row.filters:
             mask &= frame[_column(frame, column, path.name, row.measure)] == value
-        if kind == "lait":
-            mask &= frame["short_desc"] == row.column
-            cells = frame["value"]
-            parsed = parse_cells(cells[mask], path.name, "value")
-            source_column = row.column
+        if kind == "lait":  # rounded to the measure's places; '100 - X' is a complement
+            mask, parsed, source_column = lait_cells(frame, mask, row, path.name)
         else:
             year = int(years.iloc[0]) if kind == "sfr_cla" else None
-            source_column = _column(frame, row.column_for(year), path.name, row.measure)
-            parsed = parse_cells(frame.loc[mask, source_column], path.name, source_column)
+            parsed, source_column = _summed(
+                frame, mask, row.column_for(year), path.name, row.measure
+            )
             if row.denominator:
                 den_column = _column(frame, row.denominator_for(year), path.name, row.measure)
                 den = parse_cells(frame.loc[mask, den_column], path.name, den_column)
                 parsed = _derived_percent(parsed, den)
-                source_column = f"100 x {source_column} / {den_column}"
+                shown = f"({source_column})" if "+" in source_column else source_column
+                source_column = f"100 x {shown} / {den_column}"
         value, symbol, blank = parsed
         blanks += int(blank.sum())
         keep = ~blank
@@ -116,6 +140,11 @@ def read_values(
         )
         part["period_label"] = part["year"].map(row.period_label)
         parts.append(part[VALUE_COLUMNS])
+    if not parts:
+        raise BenchmarkFileError(
+            f"{path.name}: no row of data/benchmarks/mapping.csv for it covers its year "
+            f"({', '.join(sorted(set(years.astype(str))))}); add one, or widen a row's years."
+        )
     values = pd.concat(parts, ignore_index=True)
     key = ["measure", "year", "geographic_level", "area_code"]
     dupes = values.duplicated(key, keep=False)

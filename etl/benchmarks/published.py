@@ -95,7 +95,9 @@ def benchmark_measures() -> list[Measure]:
     """Catalogue indicators with a national counterpart (catalogue order), then DfE-only ones."""
     described = [_measure(r) for r in measures().values()]
     order = {code: i for i, code in enumerate(catalogue().codes)}
-    mine = sorted((m for m in described if not m.dfe_only), key=lambda m: order[m.key])
+    mine = sorted(
+        (m for m in described if not m.dfe_only), key=lambda m: order[m.catalogue_indicator]
+    )
     return mine + [m for m in described if m.dfe_only]
 
 
