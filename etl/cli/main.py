@@ -17,6 +17,7 @@ import pandas as pd
 from core.periods import PeriodError, parse_period
 from etl.cli.admin import add_subcommands as add_admin_subcommands
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
+from etl.cli.plan import add_subcommand as add_plan_subcommand
 from etl.ingest.load import AlreadyLoaded, StalePreview
 from etl.ingest.problems import FileRefused, Invalid
 from etl.ingest.rollback import NotRolledBack, rollback
@@ -36,6 +37,7 @@ CLI = "command line"  # `via` in the audit rows the command line writes
 # Subcommands that live with their own part of the ETL: functions taking the subparsers.
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_benchmarks_subcommand,
+    add_plan_subcommand,
     add_admin_subcommands,
 ]
 
