@@ -1,6 +1,6 @@
 """How we compare: the council beside its statistical neighbours, the region and England.
 
-The page only lays out what `etl.benchmarks.queries` returns (one `Comparison` per measure and
+The page only lays out what `etl.benchmarks.comparison` returns (one `Comparison` per measure and
 year, the rank by year) and what `presentation.charts.benchmark` draws. Reads are cached on the
 database path and its data version, so loading a new DfE release shows at once.
 """

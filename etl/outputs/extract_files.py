@@ -119,7 +119,7 @@ def xlsx_bytes(
     extracted_at: dt.datetime | None = None,
     cat: Catalogue | None = None,
 ) -> bytes:
-    """Data, definitions and about sheets (see etl.outputs.xlsx_writer for the layout)."""
+    """Data, definitions and about sheets (see etl.outputs.extract_workbook for the layout)."""
     cat = cat or catalogue()
     about = about_items(ex, extracted_by, extracted_at or _now(), cat)
     return extract_workbook(ex.rows, ex.filter.published, about, cat, created=extracted_at)

@@ -21,7 +21,7 @@ def comparator_steps(
 ) -> list[tuple[str, str, pd.DataFrame]]:
     """(series, kind, rows) for each comparator series with a figure inside first..last.
 
-    `lines` is `etl.benchmarks.queries.comparator_lines`; rows are clipped to the months shown.
+    `lines` is `etl.benchmarks.chart_lines.comparator_lines`; rows are clipped to the months shown.
     """
     if lines is None or lines.empty:
         return []

@@ -81,7 +81,7 @@ def indicator_chart(
     `series` has columns period (date) and value for one indicator and breakdown;
     `targets` is `etl.store.queries.targets`. first/last choose the months shown (a
     financial-year range); by default the months the series covers. `comparators`
-    (`etl.benchmarks.queries.comparator_lines`) adds the annual England, region and
+    (`etl.benchmarks.chart_lines.comparator_lines`) adds the annual England, region and
     statistical-neighbour figures as stepped lines.
     """
     fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x

@@ -8,8 +8,9 @@ sources at the end.
 
 It is built from the same functions as the pages (`analysis.scorecard.build_scorecard` and
 `display_table`, `analysis.summary.summary_sentence`, `analysis.spc_view.indicator_spc`, the
-comparator reads in `etl.benchmarks.queries`), given the same queries' frames, so the report and
-the dashboard cannot disagree; a test holds the summary table to the scorecard's figures.
+comparator reads in `etl.benchmarks.latest` and `chart_lines`), given the same queries'
+frames, so the report and the dashboard cannot disagree; a test holds the summary table to the
+scorecard's figures.
 
 Format decision (measured on the sample, March 2017):
 charts are inline SVG drawn by `presentation.report.svg`, not Plotly. Plotly's static export needs
