@@ -171,11 +171,15 @@ def main() -> None:
         "rest of the dashboard is monthly."
     )
     by_key = {m.key: m for m in offered}
+    # Open on a measure with a national rank: a count (or a measure where neither way is
+    # better) cannot be ranked, and a councillor's first question is "how do we rank?".
+    ranked = [k for k, m in by_key.items() if m.polarity != "neither" and m.unit != "count"]
     with st.container(border=True):
         left, middle, right = st.columns([3, 2, 2])
         key = left.selectbox(
             "Measure",
             list(by_key),
+            index=list(by_key).index(ranked[0]) if ranked else 0,
             format_func=lambda k: by_key[k].label,
             key="bm_measure",
             help="Dashboard indicators with a national counterpart, then measures only the "

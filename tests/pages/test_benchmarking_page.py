@@ -98,13 +98,24 @@ def loaded(_loaded_file: Path, db_path: Path) -> Path:
     return db_path
 
 
-def test_page_opens_on_the_latest_year_of_the_first_measure(loaded: Path) -> None:
+def test_page_opens_on_the_latest_year_of_the_first_ranked_measure(loaded: Path) -> None:
+    """Never on a count (referrals received, first in the list), which cannot be ranked: on
+    the first measure with a national rank, assessments within 45 working days."""
     at = app(PAGE)
     at.run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="bm_measure").value == "REFERRALS"
-    assert at.selectbox(key="bm_year_REFERRALS").value == 2025
-    assert "In 2024/25, Rotherham's figure for referrals received" in _text(at)
+    assert at.selectbox(key="bm_measure").options[0] == "Referrals received"
+    assert at.selectbox(key="bm_measure").value == "ASSESS_45WD"
+    assert at.selectbox(key="bm_year_ASSESS_45WD").value == 2025
+    assert "National rank (1 = best)" in " ".join(shown(c.value) for c in at.caption)
+    assert "not ranked" not in _text(at).split("National rank")[0]
+
+
+def test_a_count_says_why_it_is_not_ranked(loaded: Path) -> None:
+    at = app(PAGE)
+    at.run()
+    _choose(at, "REFERRALS", 2025)
+    assert "No rank or band: neither higher nor lower is better" in _text(at)
 
 
 @pytest.mark.parametrize(("key", "year", "expected"), CHOICES)
