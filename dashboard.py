@@ -1,9 +1,10 @@
 """CYPS Performance: the entry point (`streamlit run dashboard.py`).
 
 Builds the navigation for the signed-in user's role from the table in
-`ui/navigation.py`, so a page a role may not use is neither listed nor reachable by
-URL, and draws the frame (guard, header, footer: `ui/frame.py`) around the page
-chosen. Pages live in `pages/` and hold only their own content; nothing imports them.
+`ui/navigation.py`, so a page a role may not use is not listed and its address shows a
+refusal in words (`ui/refusals.py`), and draws the frame (guard, header, footer:
+`ui/frame.py`) around the page chosen. Pages live in `pages/` and hold only their own
+content; nothing imports them.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from ui.access import (
     auth_configured,
     current_user,
     demo_allowed,
-    record_sign_in,
     sign_out,
 )
 from ui.frame import framed, store_problems_as_sentences
 from ui.navigation import pages_for, spec_for
+from ui.refusals import access_unavailable, refused_pages
+from ui.session import record_sign_in
 
 LOG = logging.getLogger(__name__)
 
@@ -42,9 +44,9 @@ def _demo_sidebar(user: User) -> None:
         st.markdown("**Demo mode**: no sign-in is configured, so you can try each role.")
         st.selectbox(
             "View the dashboard as",
-            ROLES,
-            index=ROLES.index(user.role),
-            format_func=ROLE_LABELS.get,
+            list(ROLES),
+            index=ROLES.index(user.role or ROLES[0]),
+            format_func=lambda role: ROLE_LABELS[role],
             key=DEMO_ROLE_KEY,
         )
 
@@ -75,25 +77,25 @@ def main() -> None:
         cached.ensure_sample(str(cached.store().path))
     try:
         user = current_user()
-    except RolesConfigError as err:  # fail closed, with the sentence that says what to fix
-        LOG.error("Roles configuration refused: %s", err)
-        st.error(f"Access cannot be checked, so no figures are shown. {err}")
+    except RolesConfigError as err:  # fail closed: whom to contact for users, the detail in the log
+        LOG.error("Roles configuration refused, so nobody can be given a role: %s", err)
+        access_unavailable()
         return
     if user is None:
         if auth_configured():
-            nav = st.navigation([st.Page("pages/sign_in.py", title="Sign in", url_path="sign-in")])
+            door = st.Page("pages/sign_in.py", title="Sign in", url_path="sign-in")
+            st.navigation([door, *refused_pages(None, "pages/sign_in.py")]).run()
         else:
             nav = st.navigation(
                 [st.Page("pages/not_configured.py", title="Sign-in", url_path="sign-in")]
             )
-        nav.run()
+            nav.run()
         return
     record_sign_in(user, cached.store())
     st.session_state["user"] = user  # for display only: actions call current_user() again
     if user.role is None:
-        st.navigation(
-            [st.Page("pages/no_access.py", title="Ask for access", url_path="access")]
-        ).run()
+        door = st.Page("pages/no_access.py", title="Ask for access", url_path="access")
+        st.navigation([door, *refused_pages(user, "pages/no_access.py")]).run()
         return
     if user.demo:
         _demo_sidebar(user)
@@ -103,9 +105,12 @@ def main() -> None:
             st.caption(f"Signed in as {user.label}")
             if st.button("Sign out"):
                 sign_out(user)
-    page = st.navigation(pages_for(user))
+    menu = pages_for(user)
+    first = next(iter(menu))
+    menu[first] = [*menu[first], *refused_pages(user)]  # hidden: refusals by address
+    page = st.navigation(menu)
     spec = spec_for(page.url_path, user)
-    if spec is None:  # cannot happen: the menu is built from the same table
+    if spec is None:  # a refusal: an address of a screen this role may not open
         page.run()
         return
     with framed(spec):

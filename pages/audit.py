@@ -19,7 +19,8 @@ user = in_frame().user
 store = data.store()
 
 ACTIONS = [
-    "sign_in", "upload", "commit", "rollback", "extract", "benchmarks_load", "redact", "restore",
+    "sign_in", "sign_out", "upload", "commit", "rollback", "extract", "benchmarks_load", "redact",
+    "restore",
 ]  # fmt: skip
 viewer = may(user, "view_audit")
 

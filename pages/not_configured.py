@@ -12,6 +12,9 @@ import streamlit as st
 from core.settings import settings
 from ui.access import demo_status
 
+# A heading of README.md (tests/pages/test_sign_in_apptest.py checks that it is there).
+README_SECTION = "Sign-in and roles"
+
 _, reason = demo_status()
 contact = settings()["contact"]
 
@@ -25,7 +28,7 @@ if reason:
 st.markdown(
     "**For whoever runs this deployment:** add the council's identity provider under "
     "`[auth]` in `.streamlit/secrets.toml` (see `.streamlit/secrets.example.toml` and "
-    "the README section *Sign-in with Microsoft Entra ID*), and grant roles in "
+    f"the README section *{README_SECTION}*), and grant roles in "
     "`data/roles.toml` or under `[roles]` in the secrets. Then restart the app."
 )
 st.caption(f"Everyone else: please contact {contact['team']}, {contact['email']}.")

@@ -4,7 +4,10 @@ Production: Streamlit's OpenID Connect sign-in (`st.login`, `st.user`) configure
 under [auth] in .streamlit/secrets.toml. Roles come from data/roles.toml, extended
 by a [roles] table in secrets, matching e-mail addresses or identity-provider
 groups. The role is worked out afresh from `st.user` on every run, never kept
-in session state, so a role taken away in the roles file stops working at once.
+in session state, so a role taken away in the roles file stops working at once. A
+sign-in that has expired or was signed out (in any tab) counts as nobody signed in
+(`ui.session` says when a sign-in holds), so a group taken away at the identity
+provider stops counting when the token expires, and a stale tab cannot act.
 
 Demo mode (no identity provider configured) lets a visitor pick a role, under a
 banner, starting as a member. It is an explicit opt-in and fails closed: it runs only
@@ -18,6 +21,7 @@ figures loaded by someone other than the sample loader or a demo user.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tomllib
@@ -29,16 +33,14 @@ import streamlit as st
 
 from core.roles import MEMBER, ROLES, NotAllowed, User, require
 from core.settings import DATA_DIR
-from etl.store import audit
-from etl.store.database import Store, StoreBusy
 from presentation.markup import md
-from ui import cached
+from ui import cached, session
 from ui.legacy_pages import use_navigation_only
+from ui.session import SignedInUser
 
 LOG = logging.getLogger(__name__)
 
 DEMO_ROLE_KEY = "demo_role"
-SIGN_IN_LOGGED_KEY = "_cyps_sign_in_logged"
 ROLES_FILE = DATA_DIR / "roles.toml"
 DEMO_ON = "on"  # the only value of CYPS_DEMO that turns demo mode on
 
@@ -231,18 +233,29 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def user_from_claims(claims: Mapping[str, Any]) -> User:
+def user_from_claims(claims: Mapping[str, Any], resolve: bool = True) -> SignedInUser:
     """A user from the identity token's claims, with the role the roles tables grant now.
 
     Entra ID sends `email` only when the account has a mailbox; `preferred_username`
     (the sign-in name) is the fallback. Groups come from the `groups` claim and, for
-    councils that use Entra app roles, the `roles` claim: both match [groups].
+    councils that use Entra app roles, the `roles` claim: both match [groups]. With
+    `resolve=False` no role is looked up (for recording a sign-out when the roles tables
+    cannot be read).
     """
     email = str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or "")
     groups = tuple(_as_list(claims.get("groups")) + _as_list(claims.get("roles")))
-    emails, group_roles = role_tables()
-    role = resolve_role(email, groups, emails, group_roles)
-    return User(str(claims.get("name") or email), email, role, groups=groups)
+    role = None
+    if resolve:
+        emails, group_roles = role_tables()
+        role = resolve_role(email, groups, emails, group_roles)
+    return SignedInUser(
+        str(claims.get("name") or email),
+        email,
+        role,
+        groups=groups,
+        sign_in=session.sign_in_key(claims),
+        expires_at=session.expires_at(claims),
+    )
 
 
 def demo_user(role: str) -> User:
@@ -263,7 +276,10 @@ def current_user() -> User | None:
     if auth_configured():
         if not st.user.get("is_logged_in", False):
             return None
-        return user_from_claims(st.user.to_dict())
+        claims = st.user.to_dict()
+        if session.ended_reason(session.sign_in_key(claims), session.expires_at(claims)):
+            return None  # expired, or signed out in this tab or another
+        return user_from_claims(claims)
     if demo_allowed():
         role = st.session_state.get(DEMO_ROLE_KEY) or _demo_default_role()
         return demo_user(role if role in ROLES else MEMBER)
@@ -275,21 +291,18 @@ def reconfirm(user: User | None) -> User | None:
 
     A download button's callable runs on another thread, where `st.user` and session
     state are empty. The page captures the user it resolved; this re-checks that user
-    against the current configuration and roles, so a role removed (or demo mode turned
-    off) since the page was drawn is refused.
+    against the current configuration and roles, so a role removed, a sign-in expired or
+    signed out (or demo mode turned off) since the page was drawn is refused.
     """
     if user is None:
         return None
     if user.demo:
         return user if demo_allowed() and user.role in ROLES else None
-    if not auth_configured():
+    if not auth_configured() or not session.still_holds(user):
         return None
     emails, group_roles = role_tables()
-    return User(
-        user.name,
-        user.email,
-        resolve_role(user.email, user.groups, emails, group_roles),
-        groups=user.groups,
+    return dataclasses.replace(
+        user, role=resolve_role(user.email, user.groups, emails, group_roles)
     )
 
 
@@ -311,36 +324,22 @@ def guard_page(action: str) -> User:
         raise  # st.stop() raises; this line only tells type checkers the page ends here
 
 
-# --- the audit trail of sign-ins ----------------------------------------------------------
+# --- signing out --------------------------------------------------------------------------
 
 
-def record_sign_in(user: User, store: Store) -> bool:
-    """Write one `sign_in` audit event per session, and again if the role changes.
+def sign_out(user: User | None) -> None:
+    """End the session: the identity provider's sign-out, or forget the demo role.
 
-    Covers real sign-ins (outcome `signed_in`, or `no_role` when no role is granted)
-    and demo role choices (outcome `demo`). If the database is busy the event is
-    retried on the next run rather than blocking the user. Returns True if written.
+    A real sign-out is recorded and ends the sign-in in every tab (`ui.session`), then
+    Streamlit clears the cookie and sends the browser to the provider's sign-out.
     """
-    key = f"{user.email}|{user.role}|{user.demo}"
-    if st.session_state.get(SIGN_IN_LOGGED_KEY) == key:
-        return False
-    outcome = "demo" if user.demo else ("signed_in" if user.role else "no_role")
-    detail = {"mode": "demo" if user.demo else "oidc", "name": user.name}
-    if user.groups:
-        detail["groups"] = list(user.groups)
-    try:
-        audit.log(store, user.audit_name, "sign_in", outcome, detail, user.role)
-    except StoreBusy:
-        LOG.warning("Sign-in of %s not yet audited: the database is busy.", user.audit_name)
-        return False
-    st.session_state[SIGN_IN_LOGGED_KEY] = key
-    return True
-
-
-def sign_out(user: User) -> None:
-    """End the session: the identity provider's sign-out, or forget the demo role."""
-    if user.demo:
+    if user is not None and user.demo:
         st.session_state.pop(DEMO_ROLE_KEY, None)
-        st.session_state.pop(SIGN_IN_LOGGED_KEY, None)
+        st.session_state.pop(session.SIGN_IN_LOGGED_KEY, None)
         return
+    if not isinstance(user, SignedInUser) and st.user.get("is_logged_in", False):
+        user = user_from_claims(st.user.to_dict(), resolve=False)
+    if isinstance(user, SignedInUser):
+        session.record_sign_out(user, cached.store())
     st.logout()
+    st.stop()

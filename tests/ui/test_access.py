@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from core.roles import (
 from etl.ingest.load import commit, prepare
 from etl.store.database import Store
 from tests.workbooks import LONG_HEADER, xlsx
-from ui import access
+from ui import access, session
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -268,16 +269,55 @@ def test_login_providers_flat_and_named(secrets) -> None:
     assert access.login_providers() == ["microsoft"]
 
 
+def _token(email: str, groups: list[str], lifetime: float = 3600) -> dict:
+    """An ID token's claims as st.user holds them: who, their groups, and when it was issued."""
+    now = time.time()
+    return {
+        "iss": "https://login.example",
+        "sub": email,
+        "iat": int(now),
+        "exp": int(now + lifetime),
+        "nonce": f"n-{now}",
+        "email": email,
+        "groups": groups,
+    }
+
+
 def test_reconfirm_uses_the_roles_in_force_now(roles_toml, secrets) -> None:
     """A download callable runs after the page was drawn: a role removed since is refused."""
     secrets({"auth": AUTH})
     roles_toml('[groups]\n"officers" = "officer"\n')
-    user = access.user_from_claims({"email": "o@council.gov.uk", "groups": ["officers"]})
+    user = access.user_from_claims(_token("o@council.gov.uk", ["officers"]))
     assert access.reconfirm(user).role == OFFICER
     roles_toml("[groups]\n")
     assert access.reconfirm(user).role is None
     with pytest.raises(NotAllowed):
         require(access.reconfirm(user), "extract")
+
+
+def test_reconfirm_refuses_a_sign_in_that_expired_or_was_signed_out(roles_toml, secrets) -> None:
+    """A download clicked in a tab left open past the token's expiry, or after a sign-out."""
+    secrets({"auth": AUTH})
+    roles_toml('[groups]\n"officers" = "officer"\n')
+    expired = access.user_from_claims(_token("o@council.gov.uk", ["officers"], lifetime=-1))
+    assert access.reconfirm(expired) is None
+    user = access.user_from_claims(_token("o@council.gov.uk", ["officers"]))
+    assert access.reconfirm(user).role == OFFICER
+    session.end(user.sign_in)
+    try:
+        assert access.reconfirm(user) is None
+        with pytest.raises(NotAllowed, match="not signed in"):
+            require(access.reconfirm(user), "extract")
+    finally:
+        session.forget_for_tests()
+
+
+def test_a_token_without_an_expiry_is_refused_at_the_moment_of_an_action(roles_toml, secrets):
+    secrets({"auth": AUTH})
+    roles_toml('[groups]\n"officers" = "officer"\n')
+    token = _token("o@council.gov.uk", ["officers"])
+    del token["exp"]
+    assert access.reconfirm(access.user_from_claims(token)) is None
 
 
 def test_a_demo_user_is_refused_once_demo_mode_is_off(roles_toml, secrets) -> None:
