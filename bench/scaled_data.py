@@ -27,10 +27,10 @@ import pandas as pd
 from core.catalogue import Catalogue, catalogue
 from core.periods import add_months, financial_year_label
 from etl.ingest.load import Prepared, commit
-from etl.ingest.target_sheet import TARGET_COLUMNS
 from etl.ingest.validate import OBSERVATION_COLUMNS
 from etl.sample.bundled import SAMPLE_SUBMITTER
 from etl.store.database import Store
+from etl.store.revisions import TARGET_COLUMNS
 
 FIRST_MONTH = dt.date(2015, 4, 1)
 YEARS = 10

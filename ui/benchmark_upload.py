@@ -21,11 +21,12 @@ import streamlit as st
 
 from core.roles import NotAllowed, User, require
 from etl.benchmarks.dfe_files import COMPARATOR_HEADER, COMPARATORS_SHEET, KIND_DESCRIPTIONS
+from etl.benchmarks.releases import LoadResult, load_bytes
 from etl.ingest.filecheck import ZIP_SIGNATURE
 from etl.ingest.filecheck import sniff_kind as check_upload_file
 from etl.ingest.problems import FileRefused
 from etl.store.audit import log
-from etl.store.benchmark_releases import LoadResult, load_bytes, releases
+from etl.store.benchmark_releases import releases
 from etl.store.database import Store, StoreBusy, record_event
 from presentation.markup import md
 from ui import cached as data

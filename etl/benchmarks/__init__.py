@@ -15,11 +15,8 @@ symbols included, with every release kept so a revision never hides the figure i
 - `published`: the measures on offer, the council's area and the stored figures;
   `chart_lines` (annual lines and notes for the monthly charts), `comparison` (one measure and
   year, and the rank over the years), `latest` (the comparators beside the scorecard).
-- Stored by `etl.store.benchmark_releases`; loaded by `python -m etl benchmarks load|list`.
+- `releases`: a file read and stored as one release (`etl.store.benchmark_releases` holds the
+  tables); loaded by `python -m etl benchmarks load|list`.
 
 Like the rest of `etl`, nothing here imports Streamlit.
 """
-
-SCHEMA_VERSION = (
-    1  # for etl.store.database.SCHEMA_HOOKS: ("benchmarks", SCHEMA_VERSION, ensure_schema)
-)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 
 from analysis import comparators as cmp
@@ -27,7 +26,7 @@ from etl.benchmarks.published import (
     measure_values_in,
 )
 from etl.benchmarks.release_dates import known_by, publication
-from etl.store.database import Store
+from etl.store.database import Connection, Store
 
 NEIGHBOUR_STATS = ("mean", "median")
 LINE_COLUMNS = [
@@ -151,7 +150,7 @@ def _national_lines(
     return lines.sort_values(["order", "year"], ignore_index=True)[LINE_COLUMNS]
 
 
-def _own_lines(con: duckdb.DuckDBPyConnection, indicator_code: str) -> pd.DataFrame:
+def _own_lines(con: Connection, indicator_code: str) -> pd.DataFrame:
     """The council's own comparators for one indicator, one series per area (and kind of year).
 
     A financial year ('2015/16') spans April to March, a calendar year ('2016') January to

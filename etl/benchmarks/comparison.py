@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 
 from analysis import comparators as cmp
@@ -30,7 +29,7 @@ from etl.benchmarks.published import (
     measure_values,
     measure_values_in,
 )
-from etl.store.database import Store
+from etl.store.database import Connection, Store
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def comparison(
 
 
 def comparison_in(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     key: str,
     year: int,
     neighbour_stat: str = "mean",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 
 from etl.benchmarks.comparison import comparison_in
@@ -23,7 +22,7 @@ from etl.benchmarks.published import (
     measure_values_in,
 )
 from etl.benchmarks.release_dates import known_by, not_yet_published, publication
-from etl.store.database import Store
+from etl.store.database import Connection, Store
 
 LATEST_COLUMNS = [
     "code", "measure", "year", "period_label", "council", "council_symbol", "england",
@@ -57,7 +56,7 @@ def _published(key: str, year: int) -> dt.date | None:
     return found.month if found else None
 
 
-def _latest_benchmarks(con: duckdb.DuckDBPyConnection, as_at: dt.date | None) -> pd.DataFrame:
+def _latest_benchmarks(con: Connection, as_at: dt.date | None) -> pd.DataFrame:
     rows = []
     area = council_area_in(con)
     for m in benchmark_measures():

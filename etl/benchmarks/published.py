@@ -20,7 +20,6 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-import duckdb
 import pandas as pd
 
 from core.catalogue import catalogue
@@ -30,7 +29,7 @@ from etl.benchmarks.dfe_files import sniff_kind
 from etl.benchmarks.dfe_geography import REGIONS
 from etl.benchmarks.mapping import BENCHMARKS_DIR, MappingRow, council, measures
 from etl.store.benchmark_releases import current_values, neighbours
-from etl.store.database import Store
+from etl.store.database import Connection, Store
 
 ENGLAND_CODE = "E92000001"
 # Which symbol convention (analysis.comparators.SYMBOL_CONVENTIONS) each kind of file uses;
@@ -146,7 +145,7 @@ def council_area(store: Store) -> CouncilArea:
         return council_area_in(con)
 
 
-def council_area_in(con: duckdb.DuckDBPyConnection) -> CouncilArea:
+def council_area_in(con: Connection) -> CouncilArea:
     config = council()
     named = con.execute(
         """SELECT area_name FROM benchmark_current
@@ -173,7 +172,7 @@ def measure_values(store: Store, key: str, year: int | None = None) -> pd.DataFr
         return measure_values_in(con, key, year)
 
 
-def measure_values_in(con: duckdb.DuckDBPyConnection, key: str, year: int | None) -> pd.DataFrame:
+def measure_values_in(con: Connection, key: str, year: int | None) -> pd.DataFrame:
     frame = current_values(con, key, year)
     frame = frame[frame["geographic_level"] != OWN_LEVEL].reset_index(drop=True)
     frame["area_code"] = frame["area_code"].astype(str)
@@ -182,7 +181,7 @@ def measure_values_in(con: duckdb.DuckDBPyConnection, key: str, year: int | None
     return frame
 
 
-def symbol_conventions_in(con: duckdb.DuckDBPyConnection, release_ids: pd.Series) -> list[str]:
+def symbol_conventions_in(con: Connection, release_ids: pd.Series) -> list[str]:
     """The symbol convention of each figure's source: the kind of file its release came from.
 
     An 'x' in an SFR table (2013-2017) is a count of 1 to 5, suppressed; in DfE open data it is
@@ -210,7 +209,7 @@ def council_years_by_measure(store: Store) -> dict[str, list[int]]:
     return {measure: [int(y) for y in years] for measure, years in rows}
 
 
-def council_years_in(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
+def council_years_in(con: Connection, key: str) -> list[int]:
     rows = con.execute(
         """SELECT DISTINCT year FROM benchmark_current
            WHERE measure = ? AND geographic_level = 'Local authority' AND area_code = ?

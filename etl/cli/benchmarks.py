@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.benchmarks.releases import load_file
 from etl.ingest.problems import FileRefused
 from etl.store.audit import log_attempt
-from etl.store.benchmark_releases import load_file, releases
+from etl.store.benchmark_releases import releases
 from etl.store.database import Store
 
 EXIT_INVALID = 1

@@ -19,17 +19,10 @@ from core.periods import PeriodError, parse_period
 from etl.ingest.problems import Invalid, Problem, column_letter
 from etl.ingest.workbook import Sheet, Workbook
 from etl.ingest.xlsx_parts import SheetPart
+from etl.store.revisions import FIGURE_COLUMNS
 
-# The long layout's columns, in the template's order: the upload format's one definition.
-LONG_COLUMNS = (
-    "indicator",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "commentary",
-)
+# The long layout's columns, in the template's order: a stored figure's columns.
+LONG_COLUMNS = FIGURE_COLUMNS
 HEADER_SEARCH_ROWS = 50
 BREAKDOWN_ALIASES = ("breakdown", "team", "band")
 OPTIONAL_LONG = ("numerator", "denominator", "commentary")

@@ -17,15 +17,21 @@ import pandas as pd
 from core.catalogue import Catalogue, catalogue
 from core.settings import UploadLimits
 from etl.ingest.breakdowns import align_to_stored, new_names
-from etl.ingest.compare import figure_diff, loaded_as, stored_breakdowns, target_diff
 from etl.ingest.filecheck import sniff_kind
 from etl.ingest.layouts import choose_sheets, locate
 from etl.ingest.problems import Invalid, Problem
-from etl.ingest.target_sheet import TARGET_COLUMNS, check_targets
+from etl.ingest.target_sheet import check_targets
 from etl.ingest.validate import OBSERVATION_COLUMNS, check_sheet
 from etl.ingest.warnings import preview_warnings
 from etl.ingest.workbook import read_workbook
 from etl.store.database import Store, now, record_event, version
+from etl.store.revisions import (
+    TARGET_COLUMNS,
+    figure_diff,
+    loaded_as,
+    stored_breakdowns,
+    target_diff,
+)
 
 
 class AlreadyLoaded(Exception):
@@ -180,7 +186,7 @@ def preview(store: Store, prepared: Prepared, cat: Catalogue | None = None) -> P
         stored = stored_breakdowns(con)
         incoming = align_to_stored(prepared.observations, stored, cat)
         diff = figure_diff(con, incoming)
-        targets = target_diff(con, prepared, cat)
+        targets = target_diff(con, prepared.targets, cat)
         history = con.execute(
             "SELECT indicator, breakdown, period, value FROM current_observations "
             "WHERE indicator IN (SELECT DISTINCT indicator FROM diff)"
@@ -224,7 +230,7 @@ def commit(
             )
         incoming = align_to_stored(prepared.observations, stored_breakdowns(con), cat)
         diff = figure_diff(con, incoming)
-        targets = target_diff(con, prepared, cat)
+        targets = target_diff(con, prepared.targets, cat)
         to_store = diff[diff["status"] != "unchanged"]
         new_targets = targets[targets["status"] != "unchanged"] if not targets.empty else targets
         counts = {s: int((diff["status"] == s).sum()) for s in ("new", "changed", "unchanged")}

@@ -6,36 +6,15 @@ figures it had replaced become current again.
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from etl.ingest.load import StalePreview
 from etl.store.database import Store, now, record_event, version
+from etl.store.revisions import rollback_plan
 
 
 class NotRolledBack(Exception):
     """A rollback that cannot be done; the message says why."""
-
-
-def rollback_plan(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
-    """For each figure the submission currently supplies: its value now and after rollback."""
-    return con.execute(
-        """
-        WITH mine AS (
-            SELECT c.indicator, c.period, c.breakdown, c.value AS current_value
-            FROM current_observations c WHERE c.submission_id = ?
-        ), before AS (
-            SELECT indicator, period, breakdown, value AS restored_value
-            FROM active_observations WHERE submission_id <> ?
-            QUALIFY row_number() OVER (
-                PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1
-        )
-        SELECT m.*, b.restored_value FROM mine m
-        LEFT JOIN before b USING (indicator, period, breakdown)
-        ORDER BY indicator, breakdown, period
-        """,
-        [submission_id, submission_id],
-    ).df()
 
 
 def rollback(

@@ -14,8 +14,8 @@ from etl.ingest.cells import NotANumber, is_missing, shown, to_number
 from etl.ingest.layouts import CellRef, header_key
 from etl.ingest.problems import Problem
 from etl.ingest.workbook import Sheet
+from etl.store.revisions import TARGET_COLUMNS
 
-TARGET_COLUMNS = ["indicator", "effective_from", "target", "amber_tolerance"]
 _ALIASES = {
     "indicator": ("indicator",),
     "effective_from": ("effectivefrom", "from", "period", "month"),

@@ -10,10 +10,10 @@ from __future__ import annotations
 import tomllib
 
 from core.settings import DATA_DIR, SAMPLE_DIR
+from etl.benchmarks.releases import load_file as load_benchmark_file
 from etl.ingest.load import AlreadyLoaded, commit, prepare
 from etl.sample.generate import SAMPLE_FILES
 from etl.sample.plan import load_sample_plan
-from etl.store.benchmark_releases import load_file as load_benchmark_file
 from etl.store.database import Store
 
 SAMPLE_SUBMITTER = "Sample data loader (illustrative figures)"

@@ -11,19 +11,12 @@ decides the database and its lifetime. The council's own comparators file loads 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import hashlib
-from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl.benchmarks.comparators_file import read_comparators
-from etl.benchmarks.dfe_files import KIND_DESCRIPTIONS, sniff_kind
-from etl.benchmarks.dfe_values import read_values
-from etl.benchmarks.mapping import MappingRow, mapping
-from etl.benchmarks.neighbour_models import read_neighbours
+# The benchmark tables' schema version, for etl.store.database.SCHEMA_HOOKS.
+SCHEMA_VERSION = 1
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS benchmark_release_id START 1;
@@ -76,37 +69,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
 
 
-@dataclass(frozen=True)
-class LoadResult:
-    file_name: str
-    file_kind: str
-    status: str  # 'loaded' | 'no change' | 'already loaded'
-    release_id: int | None
-    rows_read: int = 0
-    rows_added: int = 0
-    rows_changed: int = 0
-    blanks: int = 0
-    model: str | None = None
-
-    def summary(self) -> str:
-        """One line for the command line and the upload page."""
-        what = KIND_DESCRIPTIONS.get(self.file_kind, self.file_kind)
-        if self.status == "already loaded":
-            return f"{self.file_name}: already loaded (release {self.release_id}); nothing changed."
-        subject = f"neighbour model {self.model}" if self.model else what
-        blanks = f", {self.blanks} blank cells skipped" if self.blanks else ""
-        return (
-            f"{self.file_name}: {subject}, release {self.release_id}: {self.rows_read} rows read, "
-            f"{self.rows_added} added, {self.rows_changed} revised{blanks}."
-        )
-
-
-def _existing_release(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
+def existing_release(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
     row = con.execute("SELECT min(id) FROM benchmark_releases WHERE sha256 = ?", [sha]).fetchone()
     return row[0] if row else None
 
 
-def _new_release(
+def new_release(
     con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sha: str, user: str, read: int
 ) -> int:
     return con.execute(
@@ -118,7 +86,7 @@ def _new_release(
     ).fetchone()[0]
 
 
-def _store_values(
+def store_values(
     con: duckdb.DuckDBPyConnection, release_id: int, incoming: pd.DataFrame
 ) -> tuple[int, int]:
     """Write the rows that are new or differ from the current figure; (added, changed)."""
@@ -155,7 +123,7 @@ def _store_values(
     return int(added), int(changed)
 
 
-def _store_neighbours(
+def store_neighbours(
     con: duckdb.DuckDBPyConnection, release_id: int, model: str, incoming: pd.DataFrame
 ) -> tuple[int, int]:
     """Replace one model's rows; (neighbour slots added, slots whose neighbour changed)."""
@@ -183,70 +151,13 @@ def _store_neighbours(
     return int(added), int(changed)
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    path: str | Path,
-    user: str | None = None,
-    model: str | None = None,
-    rows: tuple[MappingRow, ...] | None = None,
-    own_transaction: bool = True,
-) -> LoadResult:
-    """Import one published file as a release, all or nothing.
-
-    Raises `BenchmarkFileError` (one sentence, nothing loaded) for a file we cannot read.
-    `model` names a statistical-neighbour model when the file name has no year in it. Pass
-    `own_transaction=False` when the caller already holds a transaction (`Store.writing()`),
-    which DuckDB cannot nest; the caller's commit or rollback then covers this load.
-    """
-    path = Path(path)
-    return load_bytes(con, path.name, path.read_bytes(), user, model, rows, own_transaction)
-
-
-def load_bytes(
-    con: duckdb.DuckDBPyConnection,
-    file_name: str,
-    content: bytes,
-    user: str | None = None,
-    model: str | None = None,
-    rows: tuple[MappingRow, ...] | None = None,
-    own_transaction: bool = True,
-) -> LoadResult:
-    """`load_file` for a file that is not on disk (an upload): its name and its bytes."""
-    user = user or getpass.getuser() or "unknown"
-    rows = mapping() if rows is None else rows
-    sha = hashlib.sha256(content).hexdigest()
-    kind = sniff_kind(file_name, content)
-    existing = _existing_release(con, sha)
-    if existing is not None:
-        return LoadResult(file_name, kind, "already loaded", existing)
-    blanks, model_name = 0, None
-    if kind == "sn_model":
-        model_name, incoming = read_neighbours(file_name, model, content)
-    elif kind == "comparators":
-        incoming = read_comparators(file_name, content)
-    else:
-        kind, incoming, blanks = read_values(file_name, rows, content)
-    if own_transaction:
-        con.execute("BEGIN TRANSACTION")
-    try:
-        release_id = _new_release(con, file_name, kind, sha, user, len(incoming))
-        if kind == "sn_model":
-            added, changed = _store_neighbours(con, release_id, model_name, incoming)
-        else:
-            added, changed = _store_values(con, release_id, incoming)
-        con.execute(
-            "UPDATE benchmark_releases SET rows_added = ?, rows_changed = ? WHERE id = ?",
-            [added, changed, release_id],
-        )
-        if own_transaction:
-            con.execute("COMMIT")
-    except BaseException:
-        if own_transaction:
-            con.execute("ROLLBACK")
-        raise
-    status = "loaded" if added or changed else "no change"
-    return LoadResult(
-        file_name, kind, status, release_id, len(incoming), added, changed, blanks, model_name
+def count_release(
+    con: duckdb.DuckDBPyConnection, release_id: int, added: int, changed: int
+) -> None:
+    """Record how many figures (or neighbour slots) a release added and revised."""
+    con.execute(
+        "UPDATE benchmark_releases SET rows_added = ?, rows_changed = ? WHERE id = ?",
+        [added, changed, release_id],
     )
 
 

@@ -30,8 +30,8 @@ import duckdb
 import pandas as pd
 
 from core.settings import database_path
-from etl.benchmarks import SCHEMA_VERSION as BENCHMARK_SCHEMA_VERSION
 from etl.store import chain, plan_schema, schema
+from etl.store.benchmark_releases import SCHEMA_VERSION as BENCHMARK_SCHEMA_VERSION
 from etl.store.benchmark_releases import ensure_schema as ensure_benchmark_schema
 from etl.store.errors import StoreBusy, StoreDamaged, StoreError, StoreTooNew, busy, translate
 from etl.store.schema import SchemaPart
@@ -39,6 +39,8 @@ from etl.store.schema import SchemaPart
 __all__ = ["SchemaPart", "Store", "StoreBusy", "StoreDamaged", "StoreError", "StoreTooNew"]
 
 SCHEMA_VERSION = schema.CORE_VERSION
+# What every other package names a database connection by: only etl.store imports duckdb.
+Connection = duckdb.DuckDBPyConnection
 # Every part of the schema, created or upgraded when a file is opened (etl.store.schema says
 # how). A feature adds its tables with one entry: SchemaPart("name", version, create[,
 # {old_version: upgrade_step}]), or the tuple ("name", version, create).

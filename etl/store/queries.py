@@ -12,12 +12,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
-from etl.ingest.compare import current_targets, default_targets
-from etl.ingest.layouts import LONG_COLUMNS
-from etl.ingest.rollback import rollback_plan
 from etl.store.database import Store
+from etl.store.revisions import FIGURE_COLUMNS, current_targets, default_targets, rollback_plan
 
-VALUE_COLUMNS = [*LONG_COLUMNS, "submission_id", "submitted_at", "submitted_by"]
+VALUE_COLUMNS = [*FIGURE_COLUMNS, "submission_id", "submitted_at", "submitted_by"]
 
 
 def current_values(

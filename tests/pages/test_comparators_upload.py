@@ -20,9 +20,10 @@ from etl.benchmarks import chart_lines as bq
 from etl.benchmarks.comparators_file import comparator_year
 from etl.benchmarks.dfe_files import BenchmarkFileError, sniff_kind
 from etl.benchmarks.latest import latest_benchmarks
+from etl.benchmarks.releases import load_bytes, load_file
 from etl.sample.bundled import load_sample
 from etl.store.audit import events
-from etl.store.benchmark_releases import load_bytes, load_file, releases
+from etl.store.benchmark_releases import releases
 from etl.store.database import Store
 from tests.pages.screens import app, shown
 from ui import access

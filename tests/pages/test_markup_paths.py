@@ -18,7 +18,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from etl.store.benchmark_releases import load_bytes
+from etl.benchmarks.releases import load_bytes
 from etl.store.database import Store
 from tests.pages.screens import app, screen
 from ui import access

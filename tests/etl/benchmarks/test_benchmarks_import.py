@@ -13,11 +13,11 @@ from core.catalogue import catalogue
 from core.settings import DATA_DIR
 from etl.benchmarks.dfe_files import SYMBOLS, BenchmarkFileError
 from etl.benchmarks.mapping import MappingError, load_council, mapping
+from etl.benchmarks.releases import load_file
 from etl.cli.benchmarks import main as cli_main
 from etl.store.benchmark_releases import (
     current_values,
     ensure_schema,
-    load_file,
     neighbours,
     releases,
     value_history,

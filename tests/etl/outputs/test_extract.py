@@ -18,13 +18,13 @@ import pytest
 
 from etl.cli.main import main
 from etl.ingest.load import Prepared, commit
-from etl.ingest.target_sheet import TARGET_COLUMNS
 from etl.ingest.validate import OBSERVATION_COLUMNS
 from etl.outputs.extract import EXTRACT_COLUMNS, PUBLISHED_COLUMNS, extract
 from etl.outputs.extract_files import NothingMatches, csv_bytes, file_name, produce, xlsx_bytes
 from etl.outputs.extract_filter import FilterError, build_filter
 from etl.store.audit import events
 from etl.store.database import Store
+from etl.store.revisions import TARGET_COLUMNS
 
 FY_2015 = build_filter(indicators=["REF_24H", "REREF_12M"], financial_years=["2015/16"])
 

@@ -16,9 +16,9 @@ import time
 import pytest
 
 import etl.store.database
+from etl.benchmarks.releases import load_bytes
 from etl.ingest.load import commit, prepare
 from etl.ingest.rollback import rollback
-from etl.store.benchmark_releases import load_bytes
 from etl.store.database import Store, version
 from tests.workbooks import xlsx
 from ui import cached as data

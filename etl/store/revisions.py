@@ -1,21 +1,28 @@
-"""How incoming figures and targets compare with the ones in force: the preview's diff.
+"""How incoming figures and targets compare with the ones in force, and what a rollback restores.
 
-Both the preview and the commit ask these questions inside their own connection,
-so what is stored is exactly what was compared, never a stale copy of it.
+The preview, the commit and the rollback ask these questions inside their own connection, so
+what is stored is exactly what was compared, never a stale copy of it. They are questions of
+the store (SQL on its tables), so they live here; `etl.ingest` asks them.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from core.catalogue import Catalogue
-from etl.ingest.target_sheet import TARGET_COLUMNS
 
-if TYPE_CHECKING:
-    from etl.ingest.load import Prepared
+# A figure's columns, as stored and as the upload's long layout has them (its one definition).
+FIGURE_COLUMNS = (
+    "indicator",
+    "period",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+)
+TARGET_COLUMNS = ["indicator", "effective_from", "target", "amber_tolerance"]
 
 
 def loaded_as(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
@@ -99,9 +106,11 @@ def current_targets(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> pd.DataFr
     )
 
 
-def target_diff(con: duckdb.DuckDBPyConnection, prepared: Prepared, cat: Catalogue) -> pd.DataFrame:
+def target_diff(
+    con: duckdb.DuckDBPyConnection, targets: pd.DataFrame, cat: Catalogue
+) -> pd.DataFrame:
     """Each incoming target with the one in force for the same month: new, changed or unchanged."""
-    incoming = prepared.targets.copy()
+    incoming = targets.copy()
     if incoming.empty:
         return incoming.assign(old_target=[], status=[])
     current = current_targets(con, cat).rename(
@@ -120,3 +129,24 @@ def target_diff(con: duckdb.DuckDBPyConnection, prepared: Prepared, cat: Catalog
     merged.loc[merged["old_target"].isna(), "status"] = "new"
     merged.loc[same, "status"] = "unchanged"
     return merged
+
+
+def rollback_plan(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    """For each figure the submission currently supplies: its value now and after rollback."""
+    return con.execute(
+        """
+        WITH mine AS (
+            SELECT c.indicator, c.period, c.breakdown, c.value AS current_value
+            FROM current_observations c WHERE c.submission_id = ?
+        ), before AS (
+            SELECT indicator, period, breakdown, value AS restored_value
+            FROM active_observations WHERE submission_id <> ?
+            QUALIFY row_number() OVER (
+                PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1
+        )
+        SELECT m.*, b.restored_value FROM mine m
+        LEFT JOIN before b USING (indicator, period, breakdown)
+        ORDER BY indicator, breakdown, period
+        """,
+        [submission_id, submission_id],
+    ).df()
