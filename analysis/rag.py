@@ -38,20 +38,26 @@ DIRECTION_ICONS = {
 }
 
 
-def _missing(value: float | None) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _number(value: float | None) -> float | None:
+    """A figure as a float, or None where there is none (None, NaN or pandas' NA)."""
+    return None if _missing(value) else float(value)  # type: ignore[arg-type]
 
 
 def rag(
     value: float | None, target: float | None, tolerance: float | None, polarity: str
 ) -> str | None:
     """'green', 'amber', 'red', or None when there is no target or no better direction."""
-    if _missing(value) or _missing(target) or polarity not in ("higher", "lower"):
+    value, target, tolerance = _number(value), _number(target), _number(tolerance)
+    if value is None or target is None or polarity not in ("higher", "lower"):
         return None
     shortfall = (target - value) if polarity == "higher" else (value - target)
     if shortfall <= 1e-9:
         return GREEN
-    if shortfall <= (0 if _missing(tolerance) else tolerance) + 1e-9:
+    if shortfall <= (tolerance or 0.0) + 1e-9:
         return AMBER
     return RED
 
@@ -60,7 +66,8 @@ def direction(
     current: float | None, previous: float | None, polarity: str, decimals: int = 1
 ) -> str | None:
     """Improving, worsening or no change (or increase/decrease with no polarity)."""
-    if _missing(current) or _missing(previous):
+    current, previous = _number(current), _number(previous)
+    if current is None or previous is None:
         return None
     change = round(current, decimals) - round(previous, decimals)
     if abs(change) < 10 ** -(decimals + 2):

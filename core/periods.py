@@ -83,15 +83,15 @@ def parse_period(value: object) -> dt.date:
     if not text:
         raise PeriodError("is empty; every row needs the month its figure is for")
     if m := _ISO_MONTH.match(text):
-        year, month, day = m.groups()
-        start = _month_start(int(year), int(month))
-        if day is not None:
-            _check_day(start, int(day))
+        iso_year, iso_month, iso_day = m.groups()
+        start = _month_start(int(iso_year), int(iso_month))
+        if iso_day is not None:
+            _check_day(start, int(iso_day))
         return start
     if m := _UK_DATE.match(text):
-        day, month, year = m.groups()
-        start = _month_start(_year(year), int(month))
-        _check_day(start, int(day))
+        uk_day, uk_month, uk_year = m.groups()
+        start = _month_start(_year(uk_year), int(uk_month))
+        _check_day(start, int(uk_day))
         return start
     if m := _NAMED_MONTH.match(text):
         name, year = m.groups()

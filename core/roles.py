@@ -50,7 +50,8 @@ class User:
     @property
     def label(self) -> str:
         who = self.name or self.email or "Unknown user"
-        return f"{who} ({ROLE_LABELS.get(self.role, 'no access')})"
+        role = ROLE_LABELS.get(self.role, "no access") if self.role else "no access"
+        return f"{who} ({role})"
 
     @property
     def audit_name(self) -> str:
@@ -72,8 +73,10 @@ def require(user: User | None, action: str) -> User:
 
     Returns the user, so an action can write `user = require(current_user(), "commit")`.
     """
-    if not may(user, action):
-        role = ROLE_LABELS.get(user.role, "no role") if user else "not signed in"
+    if user is None or not may(user, action):
+        role = "not signed in"
+        if user is not None:
+            role = ROLE_LABELS.get(user.role, "no role") if user.role else "no role"
         raise NotAllowed(f"Your role ({role}) does not allow this: {action.replace('_', ' ')}.")
     return user
 

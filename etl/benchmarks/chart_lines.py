@@ -9,7 +9,6 @@ covers. `comparator_note` says what a chart's comparison is based on, or why the
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 import pandas as pd
 
@@ -202,9 +201,7 @@ def _published(key: str, year: int) -> dt.date | None:
 
 def _partial(with_figure: object, area: CouncilArea) -> bool:
     """True for a neighbour average taken over fewer than all the neighbours."""
-    if with_figure is None or pd.isna(with_figure):
-        return False
-    return int(cast(int, with_figure)) < len(area.neighbour_codes)
+    return not pd.isna(with_figure) and int(with_figure) < len(area.neighbour_codes)
 
 
 def comparator_note(indicator: Indicator | str, lines: pd.DataFrame | None = None) -> str:

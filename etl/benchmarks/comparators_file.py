@@ -143,9 +143,7 @@ def read_comparators(
             f"columns are {', '.join(COMPARATOR_HEADER)}."
         )
     at = {column: header.index(column) for column in COMPARATOR_HEADER}
-    problems: list[str] = []
-    records: list[tuple] = []
-    seen: dict[tuple, int] = {}
+    problems, records, seen = [], [], {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -155,8 +153,8 @@ def read_comparators(
                 "holding a comma in double quotes (Excel does when it saves a CSV)."
             )
             continue
-        named = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
-        found, record = _check_row(named, cat, name, number)
+        cells = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
+        found, record = _check_row(cells, cat, name, number)
         problems += found
         if record is None:
             continue

@@ -99,7 +99,7 @@ def load_bytes(
         con.execute("BEGIN TRANSACTION")
     try:
         release_id = new_release(con, file_name, kind, sha, user, len(incoming))
-        if kind == "sn_model":
+        if kind == "sn_model" and model_name is not None:
             added, changed = store_neighbours(con, release_id, model_name, incoming)
         else:
             added, changed = store_values(con, release_id, incoming)

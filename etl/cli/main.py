@@ -7,6 +7,7 @@ reasons on stderr in the same words the upload page uses. No tracebacks.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import sys
 from collections.abc import Callable, Sequence
@@ -42,6 +43,15 @@ EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [
 ]
 
 
+def _warner(file_name: str) -> Callable[[str], None]:
+    """Print a preview warning about `file_name` to stderr."""
+
+    def warn(text: str) -> None:
+        print(f"{file_name}: warning: {text}", file=sys.stderr)
+
+    return warn
+
+
 def _user(args: argparse.Namespace) -> str:
     return args.user or getpass.getuser()
 
@@ -60,7 +70,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 _user(args),
                 force=args.force,
                 allow_new_breakdowns=args.allow_new_breakdowns,
-                warn=lambda text, at=path.name: print(f"{at}: warning: {text}", file=sys.stderr),
+                warn=_warner(path.name),
             )
             print(result.summary())
             if result.submission_id is None:
@@ -103,7 +113,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     return status
 
 
-def _month(text: str | None) -> object:
+def _month(text: str | None) -> dt.date | None:
     return parse_period(text) if text else None
 
 

@@ -143,7 +143,8 @@ def prepare(
     sheet = book.read(chosen.data) if chosen.data is not None else None
     observations = pd.DataFrame(columns=OBSERVATION_COLUMNS)
     layout, skipped, ignored = "targets only", 0, []
-    targets, target_problems = pd.DataFrame(columns=TARGET_COLUMNS), []
+    targets = pd.DataFrame(columns=TARGET_COLUMNS)
+    target_problems: list[Problem] = []
     target_sheet = book.read(chosen.targets) if chosen.targets is not None else None
     if target_sheet is not None:
         targets, target_problems = check_targets(target_sheet, cat)

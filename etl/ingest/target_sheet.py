@@ -6,6 +6,8 @@ Targets may lie in the future (a council sets next year's in advance).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from core.catalogue import Catalogue
@@ -52,7 +54,8 @@ def check_targets(sheet: Sheet, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
                 f"missing: {', '.join(m.replace('_', ' ') for m in missing)}.",
             )
         ]
-    records, seen = [], {}
+    records: list[tuple] = []
+    seen: dict[tuple[str, dt.date], int] = {}
 
     def cell(r: int, name: str) -> CellRef | None:
         c = cols[name]
@@ -60,6 +63,12 @@ def check_targets(sheet: Sheet, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
             return None
         value = rows[r][c] if c < len(rows[r]) else ""
         return CellRef(value, r, c, str(rows[header][c]))
+
+    def required(r: int, name: str) -> CellRef:
+        ref = cell(r, name)
+        if ref is None:  # pragma: no cover - a missing required column was refused above
+            raise ValueError(f"the targets sheet has no {name} column")
+        return ref
 
     def problem(ref: CellRef, message: str) -> None:
         problems.append(Problem(sheet.name, ref.excel_row, ref.column, shown(ref.value), message))
@@ -69,15 +78,21 @@ def check_targets(sheet: Sheet, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
         if all(ref is None or is_missing(ref.value) for ref in refs.values()):
             continue
         before = len(problems)
-        indicator = catalogue.lookup(str(refs["indicator"].value))
+        indicator_ref, month_ref, target_ref = (
+            required(r, "indicator"),
+            required(r, "effective_from"),
+            required(r, "target"),
+        )
+        indicator = catalogue.lookup(str(indicator_ref.value))
         if indicator is None:
-            problem(refs["indicator"], "is not an indicator in the catalogue.")
+            problem(indicator_ref, "is not an indicator in the catalogue.")
+        month: dt.date | None
         try:
-            month = parse_period(refs["effective_from"].value)
+            month = parse_period(month_ref.value)
         except PeriodError as err:
-            problem(refs["effective_from"], f"the month {err}.")
+            problem(month_ref, f"the month {err}.")
             month = None
-        numbers = {}
+        numbers: dict[str, float | None] = {}
         for name in ("target", "amber_tolerance"):
             ref = refs[name]
             if ref is None or is_missing(ref.value):
@@ -88,20 +103,21 @@ def check_targets(sheet: Sheet, catalogue: Catalogue) -> tuple[pd.DataFrame, lis
             except NotANumber as err:
                 problem(ref, err.reason or "is not a number.")
         if numbers.get("target") is None and "target" in numbers:
-            problem(refs["target"], "is empty: give the target as a number.")
+            problem(target_ref, "is empty: give the target as a number.")
         elif (
             indicator is not None
             and indicator.is_percent
             and not 0 <= (numbers.get("target") or 0) <= 100
         ):
-            problem(refs["target"], "is outside 0 to 100 for a percentage indicator.")
-        if (numbers.get("amber_tolerance") or 0) < 0:
-            problem(refs["amber_tolerance"], "cannot be negative.")
+            problem(target_ref, "is outside 0 to 100 for a percentage indicator.")
+        tolerance_ref = refs["amber_tolerance"]
+        if tolerance_ref is not None and (numbers.get("amber_tolerance") or 0) < 0:
+            problem(tolerance_ref, "cannot be negative.")
         if len(problems) > before or indicator is None or month is None:
             continue
         key = (indicator.code, month)
         if key in seen:
-            problem(refs["indicator"], f"this target is given twice: also on row {seen[key]}.")
+            problem(indicator_ref, f"this target is given twice: also on row {seen[key]}.")
             continue
         seen[key] = r + 1
         records.append(

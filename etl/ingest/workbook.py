@@ -18,6 +18,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 from xml.parsers.expat import ExpatError
 
 import python_calamine
@@ -137,6 +138,7 @@ def _open_xlsx(name: str, content: bytes, max_cells: int) -> Workbook:
             rows = book[0].get_sheet_by_name(part.name).to_python(skip_empty_area=False)
         except Exception as err:  # calamine raises several types for damaged files
             raise _damaged(name, err) from None
-        return Sheet(part.name, rows, scan.percent_cells, scan.unsaved_formulas)
+        grid = cast("list[list[object]]", rows)  # calamine's cells, without copying the grid
+        return Sheet(part.name, grid, scan.percent_cells, scan.unsaved_formulas)
 
     return Workbook(name, "xlsx", parts, read)

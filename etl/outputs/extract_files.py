@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -67,7 +66,7 @@ def number_text(value: object, decimals: int) -> str:
     if value is None or value is pd.NA or value != value:
         return ""
     text = f"{value:.{decimals}f}"
-    return text if float(text) == value else repr(float(cast(float, value)))
+    return text if float(text) == value else repr(float(value))
 
 
 def safe_texts(values: pd.Series, missing: object = "") -> list:

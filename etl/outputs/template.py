@@ -270,8 +270,8 @@ def _indicators_sheet(ws: Worksheet, cat: Catalogue) -> None:
         values = (ind.code, ind.name, unit, ind.better, breakdown_rule(ind, cat))
         for col, value in enumerate(values, start=1):
             ws.cell(row=row, column=col, value=value)
-    for col, width in zip("ABCDE", (20, 52, 26, 40, 60), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDE", (20, 52, 26, 40, 60), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 
 

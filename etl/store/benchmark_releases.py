@@ -69,6 +69,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
 
 
+def _one_row(cursor: duckdb.DuckDBPyConnection) -> tuple:
+    """The single row an aggregate or RETURNING query always gives."""
+    row = cursor.fetchone()
+    if row is None:  # pragma: no cover - an aggregate always returns a row
+        raise RuntimeError("the database returned no row where one was certain")
+    return row
+
+
 def existing_release(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
     row = con.execute("SELECT min(id) FROM benchmark_releases WHERE sha256 = ?", [sha]).fetchone()
     return row[0] if row else None
@@ -77,13 +85,14 @@ def existing_release(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
 def new_release(
     con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sha: str, user: str, read: int
 ) -> int:
-    return con.execute(
+    cursor = con.execute(
         """INSERT INTO benchmark_releases
            (file_name, file_kind, sha256, loaded_at, loaded_by, rows_read, rows_added,
             rows_changed)
            VALUES (?, ?, ?, ?, ?, ?, 0, 0) RETURNING id""",
         [file_name, kind, sha, dt.datetime.now(), user, read],
-    ).fetchone()[0]
+    )
+    return int(_one_row(cursor)[0])
 
 
 def store_values(
@@ -114,9 +123,11 @@ def store_values(
                SELECT ? AS release_id, * EXCLUDE (is_new) FROM benchmark_diff""",
             [release_id],
         )
-        added, changed = con.execute(
-            "SELECT count(*) FILTER (is_new), count(*) FILTER (NOT is_new) FROM benchmark_diff"
-        ).fetchone()
+        added, changed = _one_row(
+            con.execute(
+                "SELECT count(*) FILTER (is_new), count(*) FILTER (NOT is_new) FROM benchmark_diff"
+            )
+        )
         con.execute("DROP TABLE benchmark_diff")
     finally:
         con.unregister("benchmark_incoming")
@@ -129,14 +140,16 @@ def store_neighbours(
     """Replace one model's rows; (neighbour slots added, slots whose neighbour changed)."""
     con.register("neighbour_incoming", incoming)
     try:
-        added, changed = con.execute(
-            """SELECT count(*) FILTER (o.la_code IS NULL),
+        added, changed = _one_row(
+            con.execute(
+                """SELECT count(*) FILTER (o.la_code IS NULL),
                       count(*) FILTER (o.neighbour_code IS DISTINCT FROM i.neighbour_code
                                        AND o.la_code IS NOT NULL)
                FROM neighbour_incoming i LEFT JOIN neighbour_models o
                  ON o.model = i.model AND o.la_code = i.la_code
                 AND o.neighbour_rank = i.neighbour_rank"""
-        ).fetchone()
+            )
+        )
         con.execute("DELETE FROM neighbour_models WHERE model = ?", [model])
         con.execute(
             """INSERT INTO neighbour_models BY NAME
