@@ -91,6 +91,7 @@ def test_a_checked_file_commits_once_and_records_who(store: Store) -> None:
     assert events.values.tolist() == [
         ["upload", "checked", "director"],
         ["commit", "accepted", "director"],
+        ["commit", "refused", "director"],  # the second click: every attempt is on record
     ]
 
 
