@@ -4,7 +4,8 @@ Each row answers the three questions a member asks before a meeting: where are
 we (value against target, as RAG), which way are we going (against last month
 and against the same month last year, judged by the indicator's polarity), and
 what has the last year looked like (a 13-month sparkline). The rules themselves
-live in `analysis.rag`; this module only gathers the figures they need.
+live in `analysis.rag` and are applied by the indicator-month model
+(`analysis.indicator_month`); this module only gathers a month of it per indicator.
 
 Which figure stands for an indicator: the whole-authority figure (breakdown
 ''). An indicator reported only by breakdown (LAC_DISTANCE, by distance band)
@@ -19,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS, direction, rag, target_for
+from analysis.indicator_month import indicator_months, month_of
+from analysis.rag import DIRECTION_ICONS, RAG_ICONS, RAG_WORDS
 from analysis.spc_view import assurance_text, headline_series, icon_text, indicator_spc
 from analysis.summary import format_target
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, ChangePoint, Indicator
@@ -30,6 +33,7 @@ from core.periods import add_months
 
 SPARKLINE_MONTHS = 13
 NO_FIGURE = "No figure this month"
+EMPTY = pd.DataFrame({"period": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
 NO_SPC = "No figure this month"
 BETTER_IF = {"higher": "Higher", "lower": "Lower", "neither": "Neither"}
 
@@ -80,7 +84,7 @@ def headline_breakdown(indicator: Indicator, cat: Catalogue) -> str:
     return order[-1] if order else WHOLE_AUTHORITY
 
 
-def _clean(value: object) -> float | None:
+def _clean(value: Any) -> float | None:
     if value is None or value is pd.NA:
         return None
     number = float(value)
@@ -120,8 +124,12 @@ def build_scorecard(
             if isinstance(note, str) and note.strip():
                 notes[(code, breakdown, period)] = note.strip()
 
-    previous, year_ago = add_months(as_at, -1), add_months(as_at, -12)
     spark_months = [add_months(as_at, -n) for n in range(SPARKLINE_MONTHS - 1, -1, -1)]
+    series = (
+        {key: rows for key, rows in values.groupby(["indicator", "breakdown"], sort=False)}
+        if not values.empty
+        else {}
+    )
     rows = []
     for ind in cat.indicators:
         part = headline_breakdown(ind, cat)
@@ -129,9 +137,18 @@ def build_scorecard(
         def at(month: dt.date, code: str = ind.code, part: str = part) -> float | None:
             return _clean(lookup.get((code, part, month)))
 
-        value, prev, last_year = at(as_at), at(previous), at(year_ago)
-        target, tolerance = target_for(targets, ind.code, as_at)
-        status = rag(value, target, tolerance, ind.polarity)
+        # The month's status and direction come from the indicator-month model, as every
+        # chart, table and extract does: worked out in one place.
+        month = month_of(
+            indicator_months(
+                ind, series.get((ind.code, part), EMPTY), targets, first=as_at, last=as_at
+            ),
+            as_at,
+        )
+        assert month is not None  # first == last == as_at: the model has that one row
+        value = _clean(month["value"])
+        target, tolerance = _clean(month["target"]), _clean(month["amber_tolerance"])
+        status = month["rag"]
         points = cat.change_points if change_points is None else change_points
         spc = _spc_columns(ind, values, part, targets, as_at, points, value)
         rows.append(
@@ -148,10 +165,10 @@ def build_scorecard(
                 "amber_tolerance": tolerance,
                 "rag": status,
                 "rag_label": RAG_WORDS[status] if value is not None else NO_FIGURE,
-                "previous_value": prev,
-                "direction_month": direction(value, prev, ind.polarity, ind.decimals),
-                "year_ago_value": last_year,
-                "direction_year": direction(value, last_year, ind.polarity, ind.decimals),
+                "previous_value": _clean(month["previous_value"]),
+                "direction_month": month["direction_month"],
+                "year_ago_value": _clean(month["year_ago_value"]),
+                "direction_year": month["direction_year"],
                 "sparkline": [at(m) for m in spark_months],
                 "commentary": notes.get((ind.code, part, as_at), ""),
                 **spc,
