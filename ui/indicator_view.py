@@ -36,7 +36,7 @@ from core.periods import (
     long_label,
     parse_financial_year,
 )
-from core.settings import settings
+from core.settings import council_name
 from etl.benchmarks import chart_lines as benchmark_lines
 from etl.benchmarks import latest as benchmark_latest
 from etl.store.database import Store
@@ -56,11 +56,6 @@ CHART_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-
-
-def council_name() -> str:
-    """The council's name for chart titles (settings.toml [council] name)."""
-    return settings().get("council", {}).get("name", "the council")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

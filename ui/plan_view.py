@@ -17,7 +17,7 @@ from analysis import plan
 from analysis.rag import RAG_ICONS
 from core.catalogue import Catalogue, Indicator
 from core.periods import add_months, long_label
-from core.settings import settings
+from core.settings import council_name
 from etl.sample.bundled import SAMPLE_SUBMITTER
 from presentation.charts.plan import plan_progress_chart, progress_table, theme_progress_chart
 from presentation.markup import md
@@ -130,7 +130,7 @@ def render_progress(every: pd.DataFrame) -> None:
     """Progress at every snapshot: all themes, then each theme, then the numbers as a table."""
     st.subheader("Progress at each snapshot")
     progress = plan.progress_over_time(every)
-    council = settings().get("council", {}).get("name", "the council")
+    council = council_name()
     st.plotly_chart(
         plan_progress_chart(progress, council),
         width="stretch",

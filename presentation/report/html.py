@@ -41,7 +41,7 @@ from analysis.spc_view import PLAIN_ENGLISH, headline_series, icon_text, indicat
 from analysis.summary import summary_sentence
 from core.catalogue import Catalogue, ChangePoint, Indicator, catalogue
 from core.periods import add_months, long_label
-from core.settings import settings
+from core.settings import council_name, settings
 from etl.benchmarks.chart_lines import comparator_lines, comparator_note
 from etl.benchmarks.latest import latest_benchmarks
 from etl.sample.bundled import showing_sample
@@ -109,10 +109,6 @@ def read_inputs(store: Store, cat: Catalogue, as_at: dt.date | None = None) -> R
         last_updated=queries.last_updated(store),
         change_points=cat.change_points,
     )
-
-
-def council_name() -> str:
-    return settings().get("council", {}).get("name", "the council")
 
 
 def report_scorecard(inputs: ReportInputs, cat: Catalogue, as_at: dt.date) -> pd.DataFrame:
