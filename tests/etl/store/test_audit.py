@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +19,18 @@ from etl.ingest.problems import FileRefused, Invalid
 from etl.store import audit
 from etl.store.database import Store
 from ui import access, audit_log
+from ui.session import SignedInUser
 
-DIRECTOR_USER = User("Dee Director", "dee@council.gov.uk", DIRECTOR)
-OFFICER_USER = User("Olu Officer", "olu@council.gov.uk", OFFICER)
-MEMBER_USER = User("Cllr Mo", "mo@council.gov.uk", MEMBER)
+# Signed in through the identity provider for the next hour, as ui.access makes users from
+# st.user (a real user without a sign-in that still holds is refused at every action).
+_HOUR = time.time() + 3600
+DIRECTOR_USER = SignedInUser(
+    "Dee Director", "dee@council.gov.uk", DIRECTOR, sign_in="d", expires_at=_HOUR
+)
+OFFICER_USER = SignedInUser(
+    "Olu Officer", "olu@council.gov.uk", OFFICER, sign_in="o", expires_at=_HOUR
+)
+MEMBER_USER = SignedInUser("Cllr Mo", "mo@council.gov.uk", MEMBER, sign_in="m", expires_at=_HOUR)
 
 
 @pytest.fixture
