@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from core.derivation import Derivation, DerivationError, check_derivations, parse_derivation
+from core.errors import CypsError, Kind
 from core.periods import PeriodError, parse_period
 from core.settings import DATA_DIR
 
@@ -24,8 +26,10 @@ BREAKDOWN_KINDS = ("none", "team", "distance_band")
 WHOLE_AUTHORITY = ""  # the breakdown value of a whole-authority figure
 
 
-class CatalogueError(ValueError):
+class CatalogueError(CypsError, ValueError):
     """A mistake in one of the catalogue files in `data/`."""
+
+    kind = Kind.CONFIGURATION
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Indicator:
     counts_children: bool = False  # published extracts suppress small numbers of children
     denominator_indicator: str = ""  # the count a percentage is "of", when not stored with it
     max_value: float | None = None  # larger figures are refused on upload as implausible
+    derivation: Derivation | None = None  # worked out from other figures, never uploaded
 
     @property
     def is_percent(self) -> bool:
@@ -152,6 +157,11 @@ class Catalogue:
         candidates = [(a, a) for a in allowed] + list(aliases.items())
         return next((value for name, value in candidates if _compact(name) == wanted), None)
 
+    @property
+    def uploadable(self) -> list[Indicator]:
+        """The indicators a return may carry: every one but the derived rates."""
+        return [i for i in self.indicators if i.derivation is None]
+
     def in_family(self, family: str) -> list[Indicator]:
         return [i for i in self.indicators if i.family == family]
 
@@ -196,9 +206,12 @@ def _indicator(raw: dict, where: str) -> Indicator:
             counts_children=bool(raw.get("counts_children", False)),
             denominator_indicator=raw.get("denominator_indicator", ""),
             max_value=raw.get("max_value"),
+            derivation=parse_derivation(raw.get("derived")),
         )
     except KeyError as missing:
         raise CatalogueError(f"{where}: missing field {missing}") from None
+    except DerivationError as err:
+        raise CatalogueError(f"{where}: {err}") from None
     for name, allowed in (
         ("unit", UNITS),
         ("polarity", POLARITIES),
@@ -305,6 +318,10 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     for ind in indicators:
         if ind.family not in family_keys:
             raise CatalogueError(f"{path.name} ({ind.code}): unknown family '{ind.family}'")
+    try:
+        check_derivations(indicators)
+    except DerivationError as err:
+        raise CatalogueError(f"{path.name}: {err}") from None
     breakdowns = raw.get("breakdowns", {})
     targets = []
     for line, row in _data_rows(data_dir / "targets.csv"):

@@ -2,6 +2,7 @@
 
     python -m etl benchmarks load [--db DB] [--user NAME] [--model NAME] FILE...
     python -m etl benchmarks list [--db DB]
+    python -m etl benchmarks compare --indicator CODE [--year 2016/17] [--format csv|table]
 
 One summary line per file on stdout; a file that cannot be imported gets one sentence on stderr
 and a non-zero exit status, and nothing from it is stored. The database is opened, used and
@@ -19,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.benchmarks.releases import load_file
+from etl.cli.benchmarks_compare import add_compare
 from etl.ingest.problems import FileRefused
 from etl.store.audit import log_attempt
 from etl.store.benchmark_releases import releases
@@ -83,6 +85,7 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
 
     lst = sub.add_parser("list", parents=[common], help="list loaded benchmark releases")
     lst.set_defaults(func=cmd_list)
+    add_compare(sub, common)  # the How we compare page's figures (issue 14)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

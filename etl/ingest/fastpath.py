@@ -24,7 +24,8 @@ from etl.ingest.layouts import Entry, Located
 
 
 def _lookup(cat: Catalogue, raw: object) -> Indicator | None:
-    return cat.lookup(raw) if isinstance(raw, str) and raw.strip() else None
+    found = cat.lookup(raw) if isinstance(raw, str) and raw.strip() else None
+    return None if found is None or found.derivation is not None else found  # rates: refused
 
 
 def _month(raw: object, first: dt.date, latest: dt.date) -> dt.date | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator
+from core.derivation import upload_refusal
 from core.periods import PeriodError, format_period, long_label, parse_period
 from etl.ingest.bounds import first_month, first_year_label, latest_month, upper_bound
 from etl.ingest.breakdowns import BreakdownNames
@@ -212,6 +213,9 @@ class SheetChecker:
                     f"{', '.join(self.catalogue.codes[:3])} (all codes are on the template's "
                     "instructions sheet) or the indicator's exact name.",
                 )
+        elif isinstance(found, Indicator) and found.derivation is not None:
+            self.problem(entry, "indicator", upload_refusal(found))  # a rate is worked out
+            return None
         return found if isinstance(found, Indicator) else None
 
     def _period(self, entry: Entry) -> dt.date | None:

@@ -9,6 +9,8 @@ same thing:
 - **Primary suppression.** A count of children from 1 to `suppress_max` (5) is
   replaced by the symbol `c`. Zero is shown as 0: zero is a real figure, and a
   symbol must never be read as zero or zero as a symbol.
+- **Rates of children.** A rate per 10,000 children (worked out by the dashboard
+  from a count of children) is suppressed when its count is from 1 to 5.
 - **Percentages of children.** A percentage whose numerator or denominator is
   from 1 to 5 children is suppressed too, because the count can be worked back
   from it. Where a submission gave no numerator or denominator, the denominator
@@ -89,6 +91,9 @@ def suppression_reasons(values: pd.DataFrame, cat: Catalogue, rules: Publication
     percents = children & (unit == "percent")
     if percents.any():
         reason[percents] = _percent_reasons(values[percents], values, info, rules)
+    # A rate per 10,000 of 1 to 5 children gives the count away, the population being known.
+    rates = children & (unit == "number") & _small(values["numerator"].astype(float), rules)
+    reason[rates] = DERIVED
     reason[_secondary(values, reason, counts, cat)] = SECONDARY
     return reason
 

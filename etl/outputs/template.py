@@ -91,22 +91,22 @@ def example_rows(cat: Catalogue) -> list[tuple[object, ...]]:
     """Worked examples, one per kind of indicator the catalogue holds, all valid."""
     month = dt.date(2016, 4, 1)
     rows: list[tuple[object, ...]] = []
-    percent = next((i for i in cat.indicators if i.is_percent and i.breakdown == "none"), None)
+    percent = next((i for i in cat.uploadable if i.is_percent and i.breakdown == "none"), None)
     if percent:
         rows.append(
             (percent.code, month, "", 97.5, 195, 200, "Fewer referrals in the school holiday.")
         )
-    count = next((i for i in cat.indicators if i.unit == "count" and i.breakdown == "none"), None)
+    count = next((i for i in cat.uploadable if i.unit == "count" and i.breakdown == "none"), None)
     if count:
         rows.append((count.code, month, "", 412, "", "", ""))
     banded = next(
-        (i for i in cat.indicators if cat.breakdown_values.get(i.breakdown)),
+        (i for i in cat.uploadable if cat.breakdown_values.get(i.breakdown)),
         None,
     )
     if banded:
         band = cat.breakdown_values[banded.breakdown][0]
         rows.append((banded.code, month, band, 20, "", "", ""))
-    missing = next((i for i in cat.indicators if i.breakdown == "none"), None)
+    missing = next((i for i in cat.uploadable if i.breakdown == "none"), None)
     if missing:
         rows.append((missing.code, dt.date(2016, 5, 1), "", "n/a", "", "", "Not yet available."))
     return rows
@@ -196,7 +196,7 @@ def _instructions(ws: Worksheet, cat: Catalogue) -> None:
     row += len(example_rows(cat)) + 3
     ws.cell(row=row, column=1, value="The indicators").font = SECTION_FONT
     _write_header(ws, row + 1, ("code", "name", "unit", "breakdown"))
-    for offset, ind in enumerate(cat.indicators, start=2):
+    for offset, ind in enumerate(cat.uploadable, start=2):
         unit = "percent points (0 to 100)" if ind.is_percent else ind.unit
         for col, value in enumerate((ind.code, ind.name, unit, breakdown_rule(ind, cat)), start=1):
             ws.cell(row=row + offset, column=col, value=value)
@@ -214,7 +214,7 @@ def _data_sheet(ws: Worksheet, cat: Catalogue) -> None:
     last = TEMPLATE_ROWS + 1
     codes = DataValidation(
         type="list",
-        formula1=f"=indicators!$A$2:$A${len(cat.indicators) + 1}",
+        formula1=f"=indicators!$A$2:$A${len(cat.uploadable) + 1}",
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Not an indicator code",
@@ -256,7 +256,7 @@ def _targets_sheet(ws: Worksheet, cat: Catalogue) -> None:
     ws.freeze_panes = "A2"
     codes = DataValidation(
         type="list",
-        formula1=f"=indicators!$A$2:$A${len(cat.indicators) + 1}",
+        formula1=f"=indicators!$A$2:$A${len(cat.uploadable) + 1}",
         allow_blank=True,
     )
     codes.add(f"A2:A{TEMPLATE_ROWS + 1}")
@@ -265,7 +265,7 @@ def _targets_sheet(ws: Worksheet, cat: Catalogue) -> None:
 
 def _indicators_sheet(ws: Worksheet, cat: Catalogue) -> None:
     _write_header(ws, 1, INDICATOR_HEADERS)
-    for row, ind in enumerate(cat.indicators, start=2):
+    for row, ind in enumerate(cat.uploadable, start=2):
         unit = "percent points (0 to 100)" if ind.is_percent else ind.unit
         values = (ind.code, ind.name, unit, ind.better, breakdown_rule(ind, cat))
         for col, value in enumerate(values, start=1):
@@ -279,5 +279,5 @@ def cmd_template(args: argparse.Namespace) -> int:
     """`python -m etl template --output PATH`: write the current template."""
     path = Path(args.output)
     path.write_bytes(build_template())
-    print(f"Template written to {path} ({len(catalogue().indicators)} indicators).")
+    print(f"Template written to {path} ({len(catalogue().uploadable)} indicators).")
     return 0

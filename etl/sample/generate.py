@@ -20,7 +20,9 @@ import pandas as pd
 
 from core.catalogue import catalogue
 from core.settings import SAMPLE_DIR
+from etl.sample.care import care_leavers, children_in_care
 from etl.sample.placements import placements
+from etl.sample.protection import child_protection, exploitation_and_missing
 from etl.sample.series import assessments, caseloads, front_door
 from etl.sample.shape import COMMENTARY, MONTHS, TEAMS
 from etl.sample.workbooks import (
@@ -31,6 +33,7 @@ from etl.sample.workbooks import (
     save,
     scorecard_workbook,
 )
+from etl.sample.workforce import case_audits, population, social_workers
 
 __all__ = [
     "COLUMNS",
@@ -55,6 +58,9 @@ def sample_frames() -> pd.DataFrame:
     quarter-four scorecard's revisions are not applied here.
     """
     rows = front_door() + assessments() + caseloads() + placements()
+    rows += child_protection() + exploitation_and_missing()  # issue 14's measures
+    rows += children_in_care() + care_leavers()
+    rows += social_workers() + case_audits() + population()
     frame = pd.DataFrame(rows)
     frame["commentary"] = [
         COMMENTARY.get((r.indicator, r.period, r.breakdown), "") for r in frame.itertuples()

@@ -148,7 +148,15 @@ def scorecard_workbook(frame: pd.DataFrame) -> Workbook:
     whole = frame[frame.breakdown == WHOLE_AUTHORITY].set_index(["indicator", "period"]).value
     changes = {key: new for key, (_, new) in revised_values(frame).items()}
     for family in catalogue().families:
-        shown = [i for i in catalogue().in_family(family.key) if i.breakdown == "none"]
+        # Whole-authority rows only; never a derived rate (refused on upload), nor a figure
+        # not due in these months (the population is entered each April).
+        shown = [
+            i
+            for i in catalogue().in_family(family.key)
+            if i.breakdown == "none"
+            and i.derivation is None
+            and all((i.code, m) in whole.index for m in SCORECARD_MONTHS)
+        ]
         if not shown:
             continue
         sheet.append([family.title])

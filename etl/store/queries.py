@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.derived import derived_codes, input_codes, with_derived
 from core.catalogue import Catalogue, catalogue
 from etl.store.database import Store
 from etl.store.revisions import FIGURE_COLUMNS, current_targets, default_targets, rollback_plan
@@ -24,7 +25,12 @@ def current_values(
     first: dt.date | None = None,
     last: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The current figure for each indicator, month and breakdown, oldest month first."""
+    """The current figure for each indicator, month and breakdown, oldest month first.
+
+    Derived indicators (rates per 10,000 children) are worked out from the current inputs
+    and included (`analysis.derived`), so every reader sees them and they follow revisions
+    and rollbacks; their inputs are read from the first month, as a rate reaches back.
+    """
     where: list[str] = ["TRUE"]
     params: list[object] = []
     if indicators:
@@ -33,6 +39,10 @@ def current_values(
     if first:
         where.append("period >= ?")
         params.append(first)
+    inputs = input_codes(catalogue(), derived_codes(catalogue(), indicators))
+    if inputs and (indicators or first):
+        where = [f"(({' AND '.join(where)}) OR indicator IN ({', '.join('?' for _ in inputs)}))"]
+        params += inputs
     if last:
         where.append("period <= ?")
         params.append(last)
@@ -42,7 +52,7 @@ def current_values(
         params,
     )
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
-    return frame
+    return with_derived(frame, catalogue(), indicators, first, last)
 
 
 def targets(store: Store, cat: Catalogue | None = None) -> pd.DataFrame:

@@ -50,8 +50,9 @@ def test_an_officer_sees_the_filters_a_preview_and_two_downloads(page: AppTest) 
     assert {"Indicator families", "Individual indicators", "Breakdowns"} <= labels
     assert page.radio(key="extract_period_mode").value == "Months"
     assert page.selectbox(key="extract_from").label == "From month"
-    # 936: 312 sample rows a year since issue 12 added LAC_OOA_20MI (was 900)
-    assert "**936 rows** match these filters." in texts(page)
+    # 1,900 since issue 14: 601 sample rows a year (1,803) and the 97 derived rates worked out
+    # from them (CP_RATE and LAC_RATE every month, REF_RATE once 12 months of referrals are held)
+    assert "**1,900 rows** match these filters." in texts(page)
     assert len(page.dataframe) == 1
     buttons = page.get("download_button")
     assert [b.proto.label for b in buttons] == ["Download CSV", "Download Excel (.xlsx)"]

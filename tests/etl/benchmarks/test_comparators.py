@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis import comparators as cmp
+from core.catalogue import catalogue
 from core.settings import DATA_DIR
 from etl.benchmarks.chart_lines import LINE_COLUMNS, comparator_lines, comparator_note
 from etl.benchmarks.comparison import comparison, rank_trend
@@ -285,8 +286,13 @@ def test_lines_match_the_independently_derived_comparators(bench: Store, derived
 
 def test_latest_benchmarks_one_row_per_indicator_with_a_counterpart(bench: Store) -> None:
     latest = latest_benchmarks(bench).set_index("code")
+    # Issue 14 gave 16 more indicators a LAIT counterpart (data/benchmarks/mapping.csv).
     assert set(latest.index) == {"REFERRALS", "ASSESS_45WD", "REREF_12M", "CASELOAD_AVG",
-                                 "LAC_COUNT", "LAC_20MI", "LAC_OOA_20MI"}  # fmt: skip
+                                 "LAC_COUNT", "LAC_20MI", "LAC_OOA_20MI", "REF_RATE",
+                                 "CP_PLANS", "CP_RATE", "CP_ICPC_15WD", "CP_2YRS", "SW_AGENCY",
+                                 "SW_VACANCY", "SW_TURNOVER", "LAC_RATE", "LAC_STABILITY_3PL",
+                                 "LAC_STABILITY_LT", "LAC_HEALTH", "LAC_DENTAL", "CL_EET",
+                                 "CL_ACCOM", "CL_IN_TOUCH"}  # fmt: skip
     for column in ("year", "period_label", "council", "england", "region", "sn_mean",
                    "sn_median", "rank", "ranked", "band"):  # fmt: skip
         assert column in latest.columns
@@ -341,8 +347,11 @@ def test_rank_trend_keeps_years_either_side_of_the_break_apart(bench: Store) -> 
 def test_measures_list_catalogue_indicators_first(bench: Store) -> None:
     measures = benchmark_measures()
     indicators = [m.catalogue_indicator for m in measures if not m.dfe_only]
-    assert indicators == ["REFERRALS", "ASSESS_45WD", "REREF_12M", "CASELOAD_AVG", "LAC_COUNT",
-                          "LAC_20MI", "LAC_OOA_20MI"]  # fmt: skip
+    # catalogue order, issue 14's measures among them (data/indicators.toml)
+    assert indicators == [i.code for i in catalogue().indicators if i.code in indicators]
+    assert indicators[:7] == ["REFERRALS", "ASSESS_45WD", "REREF_12M", "CASELOAD_AVG",
+                              "LAC_COUNT", "LAC_20MI", "LAC_OOA_20MI"]  # fmt: skip
+    assert {"REF_RATE", "CP_RATE", "CL_EET", "SW_AGENCY"} <= set(indicators[7:])
     assert [m.dfe_only for m in measures] == sorted(m.dfe_only for m in measures)  # mine first
     assert all(m.key.startswith("DFE_") for m in measures if m.dfe_only)
     assert Path(DATA_DIR / "benchmarks" / "mapping.csv").exists()

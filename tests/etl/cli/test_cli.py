@@ -33,8 +33,9 @@ def test_load_prints_one_summary_line_per_file_and_exits_zero(db: str, capsys) -
     assert main(["load", "--db", db, "--user", "tester", *files]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == len(files)
-    # 312 rows a year since issue 12 added LAC_OOA_20MI (12 months more than the 300 before)
-    assert lines[0].startswith("cyps-sample-2014-15.xlsx: submission 1 loaded: 312 new")
+    # 601 rows a year since issue 14: the 312 before, 24 new monthly measures (288 rows) and
+    # the population figure entered each April (the derived rates are never uploaded)
+    assert lines[0].startswith("cyps-sample-2014-15.xlsx: submission 1 loaded: 601 new")
     assert "2 changed" in lines[-1]
 
 

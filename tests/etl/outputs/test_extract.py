@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from core.catalogue import catalogue
 from etl.cli.main import main
 from etl.ingest.load import Prepared, commit
 from etl.ingest.validate import OBSERVATION_COLUMNS
@@ -103,7 +104,7 @@ def test_the_filter_is_canonical_however_the_choices_are_written() -> None:
         breakdown_kinds=["whole authority", "team"]
     )
     everything = build_filter(
-        families=["referrals", "rereferrals", "caseloads", "placements"],
+        families=[f.key for f in catalogue().families],  # eleven since issue 14
         breakdown_kinds=["none", "team", "distance_band"],
     )
     assert everything == build_filter()

@@ -57,9 +57,11 @@ def test_the_indicator_column_has_a_drop_down_of_every_code() -> None:
     book = _book()
     lists = [dv for dv in book["data"].data_validations.dataValidation if dv.type == "list"]
     codes = next(dv for dv in lists if "A2" in str(dv.sqref))
-    assert codes.formula1 == f"=indicators!$A$2:$A${len(CAT.indicators) + 1}"
+    # Every code a return may carry: the rates per 10,000 are worked out, never uploaded.
+    uploadable = [i.code for i in CAT.uploadable]
+    assert codes.formula1 == f"=indicators!$A$2:$A${len(uploadable) + 1}"
     listed = [r[0].value for r in book["indicators"].iter_rows(min_row=2, max_col=1)]
-    assert listed == CAT.codes
+    assert listed == uploadable and "CP_RATE" not in listed
 
 
 def test_the_period_column_shows_months_and_prompts_the_accepted_forms() -> None:
@@ -75,7 +77,7 @@ def test_the_instructions_name_every_indicator_unit_and_breakdown_value() -> Non
     )
     assert ACCEPTED_FORMS in text
     assert "percent points" in text and "n/a" in text
-    for ind in CAT.indicators:
+    for ind in CAT.uploadable:  # derived rates are not entered, so not listed
         assert ind.code in text and ind.name in text
     for values in CAT.breakdown_values.values():
         for value in values:
@@ -199,7 +201,7 @@ def _breakdowns(ind: Indicator, cat: Catalogue) -> st.SearchStrategy[str]:
 def filled_rows(draw: st.DrawFn) -> list[tuple]:
     rows, seen = [], set()
     for _ in range(draw(st.integers(1, 12))):
-        ind = draw(st.sampled_from(CAT.indicators))
+        ind = draw(st.sampled_from(CAT.uploadable))  # a derived rate is refused on upload
         breakdown = draw(_breakdowns(ind, CAT))
         row, month = draw(figure_row(ind, breakdown))
         key = (ind.code, month, breakdown)
