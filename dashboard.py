@@ -24,7 +24,7 @@ from ui.access import (
     demo_allowed,
     sign_out,
 )
-from ui.frame import framed, store_problems_as_sentences
+from ui.frame import errors_as_sentences, framed
 from ui.navigation import pages_for, spec_for
 from ui.refusals import access_unavailable, refused_pages
 from ui.session import record_sign_in
@@ -119,5 +119,5 @@ def main() -> None:
 
 # Streamlit runs this file as __main__; tests may import it without drawing.
 if __name__ == "__main__":
-    with store_problems_as_sentences():  # a busy or damaged database: its sentence, no traceback
+    with errors_as_sentences():  # a busy or damaged database, any refusal: a sentence
         main()

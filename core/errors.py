@@ -19,7 +19,8 @@ class Kind(Enum):
     """What kind of trouble, which decides the exit code and how a page shows it."""
 
     REFUSED_FILE = "refused file"  # not a spreadsheet, too big, hostile: send another file
-    INVALID_CONTENT = "invalid content"  # cells, filters or arguments that break a rule: fix them
+    INVALID_CONTENT = "invalid content"  # cells or values that break a rule: fix them
+    INVALID_REQUEST = "invalid request"  # a question that makes no sense: months reversed
     CONFLICT = "conflict"  # already loaded, changed since the preview: look again, then retry
     NOT_FOUND = "not found"  # no database, nothing matches, no plan for that month
     DATABASE_BUSY = "database busy"  # another program holds the file: try again shortly
@@ -30,7 +31,9 @@ class Kind(Enum):
 
 
 # Whether the person who met the error can put it right themselves.
-USER_CAN_FIX = frozenset({Kind.REFUSED_FILE, Kind.INVALID_CONTENT, Kind.CONFLICT, Kind.NOT_FOUND})
+USER_CAN_FIX = frozenset(
+    {Kind.REFUSED_FILE, Kind.INVALID_CONTENT, Kind.INVALID_REQUEST, Kind.CONFLICT, Kind.NOT_FOUND}
+)
 # Whether the same request may succeed if simply tried again later.
 RETRYABLE = frozenset({Kind.DATABASE_BUSY, Kind.CONFLICT})
 

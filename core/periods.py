@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core.errors import CypsError, Kind
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -41,8 +43,10 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (32874, 73051)
 
 
-class PeriodError(ValueError):
+class PeriodError(CypsError, ValueError):
     """A period that cannot be read as a month; the message says which forms work."""
+
+    kind = Kind.INVALID_REQUEST
 
 
 ACCEPTED_FORMS = "2015-04, Apr-15, Apr 2015, April 2015, 01/04/2015 (day first) or a date cell"

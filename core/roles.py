@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.errors import CypsError, Kind
+
 MEMBER, OFFICER, DIRECTOR = "member", "officer", "director"
 ROLES = (MEMBER, OFFICER, DIRECTOR)  # lowest to highest: a user gets the highest granted
 ROLE_LABELS = {
@@ -59,8 +61,10 @@ class User:
         return self.email or self.name or "unknown"
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(CypsError, PermissionError):
     """The user's role may not carry out this action."""
+
+    kind = Kind.NOT_ALLOWED
 
 
 def may(user: User | None, action: str) -> bool:

@@ -31,6 +31,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.errors import CypsError, Kind
 from core.roles import MEMBER, ROLES, NotAllowed, User, require
 from core.settings import DATA_DIR
 from presentation.markup import md
@@ -45,8 +46,10 @@ ROLES_FILE = DATA_DIR / "roles.toml"
 DEMO_ON = "on"  # the only value of CYPS_DEMO that turns demo mode on
 
 
-class RolesConfigError(ValueError):
+class RolesConfigError(CypsError, ValueError):
     """The roles file or secrets [roles] grant something that is not a role."""
+
+    kind = Kind.CONFIGURATION
 
 
 # --- configuration ------------------------------------------------------------------------

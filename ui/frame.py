@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.errors import CypsError
 from core.roles import User
 from core.settings import ROOT, settings
-from etl.store.database import StoreError
-from presentation.markup import md
 from ui import cached
 from ui.access import guard_page
+from ui.errors import show
 from ui.legacy_pages import use_navigation_only
 from ui.navigation import BESIDE_REAL, PageSpec, spec_by_url
 
@@ -119,13 +119,14 @@ def framed(spec: PageSpec) -> Iterator[Frame]:
 
 
 @contextmanager
-def store_problems_as_sentences() -> Iterator[None]:
-    """A database that is busy, damaged or from a newer release stops the page with the store's
-    own sentence (what happened, what to do), not the generic error box or a traceback."""
+def errors_as_sentences() -> Iterator[None]:
+    """Any error a person can meet stops the page with its sentence, styled by its kind
+    (`ui.errors`): a busy or damaged database, a refused file, a role that may not act.
+    Never the generic error box or a traceback."""
     try:
         yield
-    except StoreError as err:
-        st.error(md(str(err)), icon="⚠️")
+    except CypsError as err:
+        show(err)
 
 
 def run_page(url_path: str) -> None:
@@ -135,5 +136,5 @@ def run_page(url_path: str) -> None:
     header and footer as `dashboard.py`, then the page file run as Streamlit runs it.
     """
     spec = spec_by_url(url_path)
-    with store_problems_as_sentences(), framed(spec):
+    with errors_as_sentences(), framed(spec):
         runpy.run_path(str(ROOT / spec.source), run_name="__main__")

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.errors import CypsError, Kind
 from core.roles import User, require
 from etl.ingest.load import StalePreview
 from etl.ingest.plan_load import (
@@ -36,8 +37,10 @@ from ui.access import reconfirm
 REASONS_IN_AUDIT = 3
 
 
-class PlanChangedSinceShown(Exception):
+class PlanChangedSinceShown(CypsError):
     """A confirmation was shown against a plan that has since changed."""
+
+    kind = Kind.CONFLICT
 
 
 @dataclass

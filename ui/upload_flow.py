@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.catalogue import Catalogue, Family, catalogue
+from core.errors import CypsError, Kind
 from core.roles import User, require
 from etl.ingest.load import (
     AlreadyLoaded,
@@ -147,8 +148,10 @@ def commit_upload(store: Store, user: User | None, checked: Preview) -> CommitRe
         raise
 
 
-class ChangedSinceShown(Exception):
+class ChangedSinceShown(CypsError):
     """A confirmation was shown against figures that have since changed."""
+
+    kind = Kind.CONFLICT
 
 
 def rollback_submission(

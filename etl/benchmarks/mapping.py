@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from core.catalogue import POLARITIES, UNITS, catalogue
+from core.errors import CypsError, Kind
 from core.settings import DATA_DIR
 
 BENCHMARKS_DIR = DATA_DIR / "benchmarks"
@@ -24,8 +25,10 @@ FILE_KINDS = ("tidy", "lait", "sfr_cla")
 PERIOD_BASES = ("year to 31 March", "at 31 March", "at 30 September")
 
 
-class MappingError(ValueError):
+class MappingError(CypsError, ValueError):
     """A mistake in `mapping.csv` or `council.toml`."""
+
+    kind = Kind.CONFIGURATION
 
 
 @dataclass(frozen=True)

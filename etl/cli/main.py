@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.errors import CypsError, Kind
 from core.periods import PeriodError, parse_period
 from etl.cli.admin import add_subcommands as add_admin_subcommands
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
+from etl.cli.errors import EXIT_BUSY, EXIT_INVALID, EXIT_USAGE, exit_code
 from etl.cli.plan import add_subcommand as add_plan_subcommand
 from etl.ingest.load import AlreadyLoaded, StalePreview
 from etl.ingest.problems import FileRefused, Invalid
@@ -27,12 +29,9 @@ from etl.outputs.extract_files import NothingMatches, produce
 from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.template import cmd_template
 from etl.store.audit import log_attempt
-from etl.store.database import Store, StoreBusy, StoreError
+from etl.store.database import Store, StoreError
 from etl.store.queries import submissions
 
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_BUSY = 3
 CLI = "command line"  # `via` in the audit rows the command line writes
 
 # Subcommands that live with their own part of the ETL: functions taking the subparsers.
@@ -254,8 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class NoDatabase(Exception):
+class NoDatabase(CypsError):
     """A command that reads figures was pointed at a database that does not exist."""
+
+    kind = Kind.NOT_FOUND
 
 
 def existing_store(db: str | None) -> Store:
@@ -276,19 +277,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except NoDatabase as err:
+    except PeriodError as err:  # a month given as an argument
+        print(f"That month {err}", file=sys.stderr)
+        return exit_code(err)
+    except CypsError as err:  # every other error a person can meet: its sentence, its code
         print(str(err), file=sys.stderr)
-        return EXIT_INVALID
+        return exit_code(err)
     except OSError as err:  # a file that cannot be read or written: say which, and why
         where = f" {err.filename}" if err.filename else ""
         print(f"Could not use{where}: {err.strerror or err}.", file=sys.stderr)
         return EXIT_INVALID
-    except StoreBusy as err:
-        print(str(err), file=sys.stderr)
-        return EXIT_BUSY
-    except StoreError as err:  # damaged, made by a newer release, not this application's
-        print(str(err), file=sys.stderr)
-        return EXIT_INVALID
-    except PeriodError as err:
-        print(f"That month {err}", file=sys.stderr)
-        return EXIT_USAGE

@@ -13,6 +13,8 @@ import datetime as dt
 import math
 import re
 
+from core.errors import CypsError, Kind
+
 MISSING_MARKERS = {"", "n/a", "na", "-", "..", "x", ":"}
 # Characters Excel and web pages put inside numbers as thousands separators.
 _GROUP_SEPARATORS = (",", " ", "\u00a0", "\u202f", "\u2009")
@@ -20,8 +22,10 @@ _GROUP_SEPARATORS = (",", " ", "\u00a0", "\u202f", "\u2009")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?P<sep>[, \u00a0\u202f\u2009])\d{3})(?:(?P=sep)\d{3})*")
 
 
-class NotANumber(ValueError):
+class NotANumber(CypsError, ValueError):
     """A cell that is not a figure; `reason` (when set) says why in a director's words."""
+
+    kind = Kind.INVALID_CONTENT
 
     def __init__(self, value: object, reason: str = ""):
         super().__init__(value)

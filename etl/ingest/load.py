@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
+from core.errors import CypsError, Kind
 from core.settings import UploadLimits
 from etl.ingest.breakdowns import align_to_stored, new_names
 from etl.ingest.filecheck import sniff_kind
@@ -34,8 +35,10 @@ from etl.store.revisions import (
 )
 
 
-class AlreadyLoaded(Exception):
+class AlreadyLoaded(CypsError):
     """This exact file is already loaded; loading it again would change nothing."""
+
+    kind = Kind.CONFLICT
 
     def __init__(self, submission_id: int, file_name: str):
         super().__init__(
@@ -45,8 +48,10 @@ class AlreadyLoaded(Exception):
         self.submission_id = submission_id
 
 
-class StalePreview(Exception):
+class StalePreview(CypsError):
     """The figures changed between preview and commit (another submission landed)."""
+
+    kind = Kind.CONFLICT
 
 
 @dataclass

@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.plan import PlanCounts, action_changes, counts
 from core.catalogue import Catalogue, catalogue
+from core.errors import CypsError, Kind
 from core.periods import long_label
 from core.settings import UploadLimits
 from etl.ingest.filecheck import sniff_kind
@@ -34,8 +35,10 @@ COMMIT_ACTION = "plan_commit"
 ROLLBACK_ACTION = "plan_rollback"
 
 
-class PlanAlreadyLoaded(Exception):
+class PlanAlreadyLoaded(CypsError):
     """This exact file is already the live snapshot for that month."""
+
+    kind = Kind.CONFLICT
 
     def __init__(self, snapshot_id: int, file_name: str, as_at: dt.date):
         super().__init__(
@@ -45,8 +48,10 @@ class PlanAlreadyLoaded(Exception):
         self.snapshot_id = snapshot_id
 
 
-class PlanNotRolledBack(Exception):
+class PlanNotRolledBack(CypsError):
     """A rollback that cannot be done; the message says why."""
+
+    kind = Kind.CONFLICT
 
 
 @dataclass

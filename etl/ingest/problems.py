@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from core.errors import CypsError, Kind
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,15 +32,19 @@ class Problem:
         return asdict(self)
 
 
-class FileRefused(Exception):
+class FileRefused(CypsError):
     """The file cannot be read at all (not a spreadsheet, encrypted, too large...).
 
     The message is one sentence a director can act on; nothing has been loaded.
     """
 
+    kind = Kind.REFUSED_FILE
 
-class Invalid(Exception):
+
+class Invalid(CypsError):
     """The file was read but breaks one or more rules; nothing has been loaded."""
+
+    kind = Kind.INVALID_CONTENT
 
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s) found; nothing was loaded")

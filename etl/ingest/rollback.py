@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.errors import CypsError, Kind
 from etl.ingest.load import StalePreview
 from etl.store.database import Store, now, record_event, version
 from etl.store.revisions import rollback_plan
 
 
-class NotRolledBack(Exception):
+class NotRolledBack(CypsError):
     """A rollback that cannot be done; the message says why."""
+
+    kind = Kind.CONFLICT
 
 
 def rollback(

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from core.errors import CypsError, Kind
 from etl.ingest.load import CommitResult, Preview, commit, prepare, preview
 from etl.store.database import Store
 
 
-class NeedsConfirmation(Exception):
+class NeedsConfirmation(CypsError):
     """The preview found something a person must confirm; `reasons` say what, and how."""
+
+    kind = Kind.INVALID_CONTENT
 
     def __init__(self, reasons: list[str]):
         super().__init__(" ".join(reasons))

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
+from core.errors import CypsError, Kind
 from core.periods import format_period, long_label
 from core.settings import settings
 from etl.outputs.export_safety import DANGEROUS_STARTS
@@ -31,8 +33,10 @@ FORMATS = {
 NOTHING_MATCHES = "No figures match those filters, so no file was made."
 
 
-class NothingMatches(LookupError):
+class NothingMatches(CypsError, LookupError):
     """The filters select no figures: say so rather than hand over an empty file."""
+
+    kind = Kind.NOT_FOUND
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def number_text(value: object, decimals: int) -> str:
     if value is None or value is pd.NA or value != value:
         return ""
     text = f"{value:.{decimals}f}"
-    return text if float(text) == value else repr(float(value))
+    return text if float(text) == value else repr(float(cast(float, value)))
 
 
 def safe_texts(values: pd.Series, missing: object = "") -> list:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from core.catalogue import BREAKDOWN_KINDS, Catalogue, catalogue
+from core.errors import CypsError, Kind
 from core.periods import (
     PeriodError,
     financial_year_label,
@@ -35,8 +36,10 @@ KIND_WORDS = {
 }
 
 
-class FilterError(ValueError):
+class FilterError(CypsError, ValueError):
     """A filter that names something the catalogue does not know; the message says what."""
+
+    kind = Kind.INVALID_REQUEST
 
 
 @dataclass(frozen=True)

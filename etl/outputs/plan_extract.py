@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from analysis.plan import action_list, overdue_mask, snapshot_month, state_at
+from core.errors import CypsError, Kind
 from core.periods import format_period, long_label
 from etl.ingest.plan_sheet import STATUS_LIST, status_of
 from etl.outputs.export_safety import neutralise_frame
@@ -39,12 +40,16 @@ EXTRACT_COLUMNS = [
 ]
 
 
-class NoPlan(LookupError):
+class NoPlan(CypsError, LookupError):
     """There is no plan snapshot as early as the month asked for; the message says so."""
 
+    kind = Kind.NOT_FOUND
 
-class UnknownStatus(ValueError):
+
+class UnknownStatus(CypsError, ValueError):
     """A status filter that is not one of the statuses."""
+
+    kind = Kind.INVALID_REQUEST
 
 
 def statuses_from(values: Sequence[str]) -> list[str]:

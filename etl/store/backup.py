@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.errors import CypsError, Kind
 from etl.store import schema
 from etl.store.audit import log
 from etl.store.database import OWNER_ONLY, Store, _forget_version, _parts, _write_lock
@@ -34,8 +35,10 @@ from etl.store.errors import StoreBusy, StoreError
 from etl.store.integrity import Report, check
 
 
-class NotRestored(Exception):
+class NotRestored(CypsError):
     """A restore that was refused; the message says why and what to do. Nothing changed."""
+
+    kind = Kind.CONFLICT
 
 
 @dataclass(frozen=True)

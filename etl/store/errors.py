@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.errors import CypsError, Kind
+
 # Words in DuckDB's messages that mean the file itself is not a sound database.
 _DAMAGE_SIGNS = (
     "not a valid duckdb database file",
@@ -29,12 +31,16 @@ _FULL_SIGNS = ("no space left on device", "disk quota exceeded")
 _DENIED_SIGNS = ("permission denied", "read-only file system", "operation not permitted")
 
 
-class StoreError(RuntimeError):
+class StoreError(CypsError, RuntimeError):
     """The database cannot be used right now; the message says what happened and what to do."""
+
+    kind = Kind.DATABASE_DAMAGED
 
 
 class StoreBusy(StoreError):
     """Another program holds the database; the message says what to do."""
+
+    kind = Kind.DATABASE_BUSY
 
 
 class StoreDamaged(StoreError):

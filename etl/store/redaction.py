@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from core.errors import CypsError, Kind
 from etl.store.backup import compact
 from etl.store.database import Store, now, record_event
 
 REDACTED_PREFIX = "[removed by "
 
 
-class NotRedacted(Exception):
+class NotRedacted(CypsError):
     """A redaction that cannot be done; the message says why. Nothing was changed."""
+
+    kind = Kind.INVALID_REQUEST
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from core.errors import CypsError, Kind
+
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 TIMEOUT_SECONDS = 60
 FLAGS = (
@@ -30,8 +32,10 @@ FLAGS = (
 )
 
 
-class PdfError(RuntimeError):
+class PdfError(CypsError, RuntimeError):
     """Chromium could not print the report; the message says what happened."""
+
+    kind = Kind.UNAVAILABLE
 
 
 def find_chromium() -> str | None:
