@@ -13,9 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from core.errors import CypsError, Kind
 
-class DerivationError(ValueError):
+
+class DerivationError(CypsError, ValueError):
     """A derived indicator's recipe that cannot be followed (the catalogue names the file)."""
+
+    kind = Kind.CONFIGURATION
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from core.errors import CypsError, Kind
 from core.periods import PeriodError, parse_financial_year
 from etl.benchmarks.comparison import Comparison, comparison_in
 from etl.benchmarks.published import (
@@ -38,8 +39,10 @@ COLUMNS = (
 )
 
 
-class CompareError(ValueError):
+class CompareError(CypsError, ValueError):
     """A question the published figures cannot answer, in one sentence."""
+
+    kind = Kind.INVALID_REQUEST
 
 
 def measure_for(code: str) -> Measure:
