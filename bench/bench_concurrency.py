@@ -190,7 +190,7 @@ def report(results: list[Measured]) -> None:
     print("Seconds from a session's request to the end of its run, all N sessions asking at once")
     print(f"(p95 ÷ floor: against the one-line page in one process at the same N; "
           f"{os.cpu_count()} cores)")  # fmt: skip
-    header = f"{'set-up':<26}{'N':>3}  {'page':<14}{'p50':>7}{'p95':>7}{'max':>7}"
+    header = f"{'set-up':<26}{'N':>3}  {'page':<22}{'p50':>7}{'p95':>7}{'max':>7}"
     print(header + f"{'p95÷floor':>11}{'errors':>8}{'load':>7}")
     for result in results:
         for n in levels:
@@ -201,7 +201,7 @@ def report(results: list[Measured]) -> None:
                 times = [r.seconds for r in runs]
                 ratio = p95(times) / floor_p95[n]
                 print(
-                    f"{result.setup.label:<26}{n:>3}  {page:<14}"
+                    f"{result.setup.label:<26}{n:>3}  {page:<22}"
                     f"{statistics.median(times):>7.2f}{p95(times):>7.2f}{max(times):>7.2f}"
                     f"{ratio:>10.1f}x{sum(r.errors for r in runs):>8}"
                     f"{result.load[(n, page)]:>7.1f}"
@@ -211,7 +211,7 @@ def report(results: list[Measured]) -> None:
     for result in results:
         seconds, page = max((p95([r.seconds for r in result.runs[(top, p)]]), p)
                             for p in result.setup.pages)  # fmt: skip
-        print(f"  {result.setup.label:<26}{page:<14}{seconds:>6.2f} s "
+        print(f"  {result.setup.label:<26}{page:<22}{seconds:>6.2f} s "
               f"{seconds / floor_p95[top]:>5.1f}x")  # fmt: skip
     print(f"Memory of each Streamlit process after the N = {top} rounds (resident now / peak, "
           "MB), sessions per process, errors while opening and warming:")  # fmt: skip
@@ -247,8 +247,10 @@ def main(argv: list[str]) -> int:
             Setup("app, 2 processes+nginx", "dashboard.py", 2, True, pages, levels, default),
         ]
         print(f"{max(levels)} sessions; pages: {', '.join(pages)}; N = {levels}", flush=True)
-        results = [run_setup(setup, env, Path(folder) / "runs") for setup in setups]
+        runs = ROOT / "bench" / "out" / f"concurrency-{time.strftime('%Y%m%d-%H%M%S')}"
+        results = [run_setup(setup, env, runs) for setup in setups]
     report(results)
+    print(f"Each process's log (tracebacks of any errors) and nginx's: {runs}")
     return 0
 
 

@@ -14,6 +14,7 @@ demo mode. The browser is the harness's Chromium; each session gets its own cont
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,6 +75,16 @@ def deployment(proxy_db: Path) -> Iterator[Running]:
         yield running
 
 
+def every_nav_link(page) -> dict[str, str]:
+    """The sidebar's links, all of them: past ten pages Streamlit folds the rest under a
+    "View N more" button, which is opened first if it is there."""
+    more = page.get_by_text(re.compile(r"^View \d+ more$"))
+    if more.count():
+        more.first.click()
+        page.get_by_text(re.compile(r"^View less$")).first.wait_for()
+    return nav_links(page)
+
+
 def session(browser, deployment: Running, route: str | None = None):
     """A browser context (one device) on the proxy; `route` pins it to one process."""
     context = browser.new_context(
@@ -132,8 +143,8 @@ def test_a_figure_uploaded_on_one_process_is_seen_by_a_session_on_the_other(
 
         # The director uploads and loads a new figure through the proxy.
         director = director_context.new_page()
-        links = start_as_director(director)
-        visit(director, links["upload"])
+        start_as_director(director)
+        visit(director, every_nav_link(director)["upload"])
         correction = workbook_with([(CODE, CHANGED_MONTH, None, UPLOADED)])
         upload(director, "march-correction.xlsx", correction)
         director.get_by_role("heading", name="3. Check the preview").wait_for()
