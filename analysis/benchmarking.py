@@ -156,7 +156,7 @@ def national_position(values: pd.DataFrame, la_code: str, polarity: str) -> Nati
     value = None if row is None or pd.isna(row["value"]) else float(row["value"])
     if polarity == "neither":
         return NationalPosition(value, None, count, None, quartiles, None, NO_POLARITY)
-    if value is None:
+    if value is None or row is None:
         return NationalPosition(
             None, None, count, None, quartiles, threshold, _describe_missing(row)
         )

@@ -25,6 +25,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -102,7 +103,7 @@ def symbol_meaning(symbol: object, convention: object = "gss") -> str:
     return (meanings or GSS_MEANINGS).get(symbol, f"'{symbol}' (symbol as published)")
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[float]:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
@@ -116,7 +117,7 @@ def round_half_up(value: float, decimals: int) -> float:
     return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
-def format_figure(value: float | None, unit: str, decimals: int) -> str:
+def format_figure(value: float, unit: str, decimals: int) -> str:
     """A published number as councillors read it: 22.5%, 1,234, 16.1."""
     text = f"{round_half_up(value, decimals):,.{decimals}f}"
     return f"{text}%" if unit == "percent" else text

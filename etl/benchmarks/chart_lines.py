@@ -9,6 +9,7 @@ covers. `comparator_note` says what a chart's comparison is based on, or why the
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pandas as pd
 
@@ -201,7 +202,9 @@ def _published(key: str, year: int) -> dt.date | None:
 
 def _partial(with_figure: object, area: CouncilArea) -> bool:
     """True for a neighbour average taken over fewer than all the neighbours."""
-    return not pd.isna(with_figure) and int(with_figure) < len(area.neighbour_codes)
+    if with_figure is None or pd.isna(with_figure):
+        return False
+    return int(cast(int, with_figure)) < len(area.neighbour_codes)
 
 
 def comparator_note(indicator: Indicator | str, lines: pd.DataFrame | None = None) -> str:

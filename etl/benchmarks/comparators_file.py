@@ -143,7 +143,9 @@ def read_comparators(
             f"columns are {', '.join(COMPARATOR_HEADER)}."
         )
     at = {column: header.index(column) for column in COMPARATOR_HEADER}
-    problems, records, seen = [], [], {}
+    problems: list[str] = []
+    records: list[tuple] = []
+    seen: dict[tuple, int] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -153,8 +155,8 @@ def read_comparators(
                 "holding a comma in double quotes (Excel does when it saves a CSV)."
             )
             continue
-        cells = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
-        found, record = _check_row(cells, cat, name, number)
+        named = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
+        found, record = _check_row(named, cat, name, number)
         problems += found
         if record is None:
             continue

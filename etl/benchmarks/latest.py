@@ -57,7 +57,7 @@ def _published(key: str, year: int) -> dt.date | None:
 
 
 def _latest_benchmarks(con: Connection, as_at: dt.date | None) -> pd.DataFrame:
-    rows = []
+    rows: list[dict[str, object]] = []
     area = council_area_in(con)
     for m in benchmark_measures():
         if m.dfe_only:

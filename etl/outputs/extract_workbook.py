@@ -49,7 +49,8 @@ def _figures(
     values: pd.Series, units: pd.Series, formats: list[str]
 ) -> tuple[list[object], list[str | None]]:
     """Percentages divided by 100 (so Excel's percent format shows 37.0%); text stays text."""
-    out, fmts = [], []
+    out: list[object] = []
+    fmts: list[str | None] = []
     for value, unit, fmt in zip(values, units, formats, strict=True):
         if isinstance(value, str):
             out.append(neutralise(value))

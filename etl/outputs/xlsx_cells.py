@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -129,11 +130,11 @@ def _cell(ref: str, value: object, style: int) -> str:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
-        serial = (day - EXCEL_EPOCH).days
+        serial: float = (day - EXCEL_EPOCH).days
         if isinstance(value, dt.datetime):
             serial += (value.hour * 3600 + value.minute * 60 + value.second) / 86400
         return f'<c r="{ref}"{s}><v>{serial}</v></c>'
-    number = float(value)  # ints, floats and numpy numbers
+    number = float(cast(float, value))  # ints, floats and numpy numbers
     if math.isnan(number) or math.isinf(number):
         return ""
     text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
@@ -153,7 +154,8 @@ def _kind(values: list[object]) -> str:
     """'number' or 'text' when a column is all one kind (the fast paths), else 'mixed'."""
     types = {type(v) for v in values if v is not None}
     if all(issubclass(t, _NUMBER_TYPES) and t is not bool for t in types):
-        finite = all(v is None or math.isfinite(v) or v != v for v in values)
+        numbers = cast(list[float | None], values)
+        finite = all(v is None or math.isfinite(v) or v != v for v in numbers)
         return "number" if finite else "mixed"
     return "text" if types == {str} else "mixed"
 
@@ -171,21 +173,23 @@ def _column_cells(column: Column, letter: str, styles: Styles, rows: int) -> lis
     known = {f: styles.index(f, wrap=column.wrap) for f in set(formats)}
     style_list = [known[f] for f in formats] + [0] * (rows - len(formats))
     attr = {st: f' s="{st}"' if st else "" for st in set(style_list)}
-    numbered = zip(range(2, rows + 2), values, style_list, strict=True)
     kind = _kind(values)
     if kind == "number":
+        numbers = cast(list[float | None], values)  # _kind checked every one
         return [
             "" if v is None or v != v else f'<c r="{letter}{n}"{attr[st]}><v>{_number(v)}</v></c>'
-            for n, v, st in numbered
+            for n, v, st in zip(range(2, rows + 2), numbers, style_list, strict=True)
         ]
     if kind == "text":
+        texts = cast(list[str | None], values)
         return [
             ""
             if v is None
             else f'<c r="{letter}{n}"{attr[st]} t="inlineStr"><is>'
             f'<t xml:space="preserve">{xml_text(v)}</t></is></c>'
-            for n, v, st in numbered
+            for n, v, st in zip(range(2, rows + 2), texts, style_list, strict=True)
         ]
+    numbered = zip(range(2, rows + 2), values, style_list, strict=True)
     return [_cell(f"{letter}{n}", _plain(v), st) for n, v, st in numbered]
 
 
