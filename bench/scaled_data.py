@@ -90,14 +90,36 @@ def _records(cat: Catalogue, every_indicator_by_team: bool) -> list[tuple]:
         for team, avg, n_over in zip(TEAMS, team_avg, over, strict=True):
             add("CASELOAD_AVG", m, team, avg)
             add("CASELOAD_OVER_22", m, team, int(n_over))
+        _other_rows(cat, rng, m, add, months[m])
         if every_indicator_by_team:
             _team_rows(cat, rng, m, add)
     return rows
 
 
+HAND_MADE = {"REFERRALS", "LAC_COUNT", "REF_24H", "REREF_12M", "ASSESS_45WD", "LAC_OOA",
+             "LAC_DISTANCE", "LAC_20MI", "CASELOAD_AVG", "CASELOAD_OVER_22"}  # fmt: skip
+
+
+def _other_rows(cat: Catalogue, rng: np.random.Generator, m: int, add, month: dt.date) -> None:
+    """Every other uploadable indicator (issue 14's among them), whole authority: the derived
+    rates are worked out on reading, and the population is entered each April."""
+    for ind in cat.uploadable:
+        if ind.code in HAND_MADE:
+            continue
+        if ind.code == "POP_0_17":
+            if month.month == 4:
+                add(ind.code, m, "", 56_000 + 50 * (m // 12))
+        elif ind.unit == "percent":
+            den = int(rng.integers(20, 400))
+            num = int(rng.integers(0, den + 1))
+            add(ind.code, m, "", round(100 * num / den, 1), float(num), float(den))
+        else:
+            add(ind.code, m, "", int(rng.integers(0, 400)))
+
+
 def _team_rows(cat: Catalogue, rng: np.random.Generator, m: int, add) -> None:
-    """Stress case only: twenty team rows for every indicator not already by team."""
-    for ind in cat.indicators:
+    """Stress case only: twenty team rows for every uploadable indicator not already by team."""
+    for ind in cat.uploadable:
         if ind.breakdown == "team":
             continue
         for team in TEAMS:

@@ -109,3 +109,22 @@ def test_the_report_page_summary_has_a_section_for_each_new_family(on_sample):
             continue
         assert f"**{CAT.family(key).title}**" in bold, key
     assert scorecard_row(at, CAT.get("LAC_RATE").name)["Latest"] == "86.3"
+
+
+@pytest.mark.parametrize(
+    ("key", "year", "expected"),
+    [
+        ("CL_EET", 2017, "In 2016/17, Rotherham's figure for care leavers aged 19 to 21 in "
+         "education, employment or training was 42%, worse than England (50%)"),
+        ("CP_ICPC_15WD", 2016, "was 84.3%, better than England (76.7%)"),
+        ("CP_RATE", 2016, "65.3"),
+    ],
+)  # fmt: skip
+def test_how_we_compare_offers_the_new_measures_with_lait_s_figures(
+    on_sample, key: str, year: int, expected: str
+) -> None:
+    at = screen("benchmarking", TIMEOUT).run()
+    at.selectbox(key="bm_measure").select(key).run()
+    at.selectbox(key=f"bm_year_{key}").select(year).run()
+    assert not at.exception
+    assert expected in texts(at)
