@@ -11,15 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from analysis.comparators import display_value, ordinal
-from etl.benchmarks.comparison import Comparison, comparison, rank_trend
+from etl.benchmarks.comparison import Comparison
 from etl.benchmarks.published import (
-    CouncilArea,
     Measure,
     benchmark_measures,
-    council_area,
-    council_years_by_measure,
 )
-from etl.store.database import Store
 from presentation.charts import benchmark as benchmark_charts
 from presentation.markup import md
 from ui import cached as data
@@ -27,26 +23,6 @@ from ui.frame import in_frame
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 STATS = {"mean": "Mean (as LAIT shows)", "median": "Median (as the DfE outcomes dashboard shows)"}
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _area(path: str, version: str) -> CouncilArea:
-    return council_area(Store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _years(path: str, version: str) -> dict[str, list[int]]:
-    return council_years_by_measure(Store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _comparison(path: str, version: str, key: str, year: int, stat: str) -> Comparison:
-    return comparison(Store(path), key, year, stat)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _trend(path: str, version: str, key: str) -> pd.DataFrame:
-    return rank_trend(Store(path), key)
 
 
 def _fmt(m: Measure, value: float | None, symbol: str | None = None) -> str:
@@ -154,8 +130,8 @@ def _rank_section(c: Comparison, trend: pd.DataFrame) -> None:
 def main() -> None:
     version = in_frame().version
     path = str(data.store().path)
-    area = _area(path, version)
-    years_by_measure = _years(path, version)
+    area = data.council_area_of(path, version)
+    years_by_measure = data.benchmark_years(path, version)
     offered = [m for m in benchmark_measures() if years_by_measure.get(m.key)]
     if not offered:
         st.info(
@@ -187,7 +163,7 @@ def main() -> None:
         )
         m = by_key[key]
         years = years_by_measure[key]
-        trend = _trend(path, version, key)
+        trend = data.benchmark_rank_trend(path, version, key)
         labels = dict(zip(trend["year"], trend["period_label"], strict=True))
         year = middle.selectbox(
             "Year", years, format_func=lambda y: labels.get(y, str(y)), key=f"bm_year_{key}"
@@ -198,7 +174,7 @@ def main() -> None:
         )  # fmt: skip
     if m.dfe_only:
         st.info(f"**DfE measure, not a dashboard indicator.** {md(m.definition_note)}")
-    c = _comparison(path, version, key, year, stat)
+    c = data.benchmark_comparison(path, version, key, year, stat)
     average = c.neighbours.mean if stat == "mean" else c.neighbours.median
 
     st.markdown(f"**{md(c.sentence)}**")

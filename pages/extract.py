@@ -22,7 +22,7 @@ import streamlit as st
 from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from core.periods import financial_year_label, financial_year_start, long_label
 from core.roles import User, require
-from etl.outputs.extract import Extract, extract
+from etl.outputs.extract import Extract
 from etl.outputs.extract_files import FORMATS, file_name, produce, text_frame
 from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.publication import PublicationRules
@@ -89,11 +89,6 @@ def breakdown_options(values: pd.DataFrame, cat: Catalogue) -> list[tuple[str, s
     teams = sorted(set(named.loc[kinds == "team", "breakdown"]))
     others = sorted(set(named["breakdown"]) - set(bands) - set(teams))
     return KIND_OPTIONS + [("value", name) for name in [*bands, *teams, *others]]
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _preview(path: str, data_version: str, flt: ExtractFilter) -> Extract:
-    return extract(Store(path), flt)
 
 
 def _maker(user: User, store: Store, flt: ExtractFilter, file_format: str) -> Callable[[], bytes]:
@@ -247,7 +242,7 @@ def render() -> None:
     except FilterError as err:
         st.error(md(err))
         return
-    ex = _preview(str(store.path), version, flt)
+    ex = data.extract_preview(str(store.path), version, flt)
     if ex.empty:
         words = "; ".join(f"{k}: {v}" for k, v in describe(flt, cat).items())
         st.warning(

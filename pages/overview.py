@@ -21,7 +21,6 @@ from core.catalogue import catalogue
 from core.periods import long_label
 from ui import cached as data
 from ui.frame import in_frame, no_data_message
-from ui.indicator_view import latest_benchmarks, scorecard
 from ui.navigation import page_handle
 
 STATUS_STYLE = {
@@ -135,8 +134,8 @@ def main() -> None:
         help="The latest month with figures is shown first.",
     )
     cat = catalogue()
-    table = display_table(scorecard(path, version, as_at), cat)
-    national = benchmark_table(latest_benchmarks(path, version, as_at), cat)
+    table = display_table(data.scorecard(path, version, as_at), cat)
+    national = benchmark_table(data.latest_benchmarks(path, version, as_at), cat)
     for family in cat.families:
         codes = [i.code for i in cat.in_family(family.key)]
         rows = table[table["code"].isin(codes)]

@@ -16,7 +16,6 @@ from core.catalogue import catalogue
 from core.periods import long_label
 from ui import cached as data
 from ui.frame import in_frame
-from ui.indicator_view import scorecard
 from ui.plan_admin import render_downloads, render_snapshots
 from ui.plan_view import (
     indicator_status,
@@ -61,7 +60,7 @@ def main() -> None:
     render_lists(state, as_at)
     rag_month = max([m for m in figures if m <= as_at], default=None)
     statuses = (
-        indicator_status(scorecard(path, version, rag_month), catalogue()) if rag_month else {}
+        indicator_status(data.scorecard(path, version, rag_month), catalogue()) if rag_month else {}
     )
     render_all_actions(state, statuses)
     render_downloads(user, path, as_at)

@@ -24,7 +24,6 @@ from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
 from ui import cached as data
 from ui.access import current_user, reconfirm
 from ui.frame import in_frame, no_data_message
-from ui.indicator_view import scorecard
 
 
 def _html_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], bytes]:
@@ -89,7 +88,7 @@ def main() -> None:
     st.subheader(f"Summary of every indicator, {long_label(as_at)}")
     st.caption("This is the report's summary table, from the same figures as the Overview.")
     cat = catalogue()
-    table = display_table(scorecard(path, version, as_at), cat)
+    table = display_table(data.scorecard(path, version, as_at), cat)
     for family in cat.families:
         codes = [i.code for i in cat.in_family(family.key)]
         rows = table[table["code"].isin(codes)]

@@ -1,8 +1,10 @@
-"""Cached reads for the pages.
+"""Every cached read and build of the app, in one place.
 
 Every cached function takes the store's data version as an argument, so a new
-submission or a rollback changes the key and the next page run reads fresh
-figures; until then pages answer from memory.
+submission, a rollback, a target change or a benchmark load changes the key and the
+next page run reads fresh figures; until then pages answer from memory. Streamlit's
+caches are process-wide, so the first session to ask after a change does the work and
+every other session gets the finished frames and figures.
 """
 
 from __future__ import annotations
@@ -10,12 +12,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.scorecard import build_scorecard, headline_breakdown
+from analysis.spc_view import SpcResult, headline_series, indicator_spc
+from core.catalogue import catalogue
 from core.settings import database_path
+from etl.benchmarks import latest as benchmark_latest
+from etl.benchmarks.chart_lines import comparator_lines
+from etl.benchmarks.comparison import Comparison, comparison, rank_trend
+from etl.benchmarks.published import CouncilArea, council_area, council_years_by_measure
+from etl.outputs.extract import Extract, extract
+from etl.outputs.extract_filter import ExtractFilter
 from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sample
 from etl.store import plan_snapshots, queries
 from etl.store.database import Store
+from presentation.charts.layout import ReferenceLine
+from ui.figures import build_indicator_figures, build_spc_figure
 
 
 def store() -> Store:
@@ -102,3 +116,104 @@ def plan_actions(path: str, data_version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def plan_snapshot_list(path: str, data_version: str) -> pd.DataFrame:
     return plan_snapshots.snapshots(Store(path))
+
+
+# --- the model and its figures: built once per data version, shared by every session -------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
+    """The scorecard for a month, built once per data version (the build is pure)."""
+    cat = catalogue()
+    values = current_values(path, data_version)
+    return build_scorecard(values, targets(path, data_version), cat, as_at, cat.change_points)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
+    """The published annual comparator lines for an indicator (empty for a local measure)."""
+    return comparator_lines(Store(path), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def latest_benchmarks(path: str, data_version: str, as_at: dt.date | None = None) -> pd.DataFrame:
+    """England, neighbour and quartile figures for the scorecard: the latest year the DfE had
+    published by the month `as_at` (issue 12 §2)."""
+    return benchmark_latest.latest_benchmarks(Store(path), as_at=as_at)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcResult:
+    """An indicator's XmR chart and icons up to a month (computed on all earlier months)."""
+    cat = catalogue()
+    indicator = cat.get(code)
+    series = headline_series(
+        current_values(path, data_version), code, headline_breakdown(indicator, cat)
+    )
+    return indicator_spc(indicator, series, targets(path, data_version), as_at, cat.change_points)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def spc_figure(path: str, data_version: str, code: str, first: dt.date, last: dt.date) -> go.Figure:
+    """The SPC chart, kept as an object like `indicator_figures` (shared: never modify it)."""
+    result = spc_result(path, data_version, code, last)
+    return build_spc_figure(result, targets(path, data_version), code, first, last)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def indicator_figures(
+    path: str,
+    data_version: str,
+    code: str,
+    first: dt.date,
+    last: dt.date,
+    extra_lines: tuple[ReferenceLine, ...] = (),
+) -> list[go.Figure]:
+    """An indicator's charts (whole authority, then by team if it has teams).
+
+    Building a Plotly figure costs about 100 ms, most of it Plotly's own object
+    machinery, so finished figures are kept per data version and period range and
+    a page revisited, or rerun by a widget, draws from memory. They are held as
+    objects (cache_resource), not pickled: unpickling a figure, or handing
+    st.plotly_chart a dict, rebuilds and revalidates it at the same cost. The
+    figures are shared between sessions, so nothing may modify them.
+    """
+    return build_indicator_figures(
+        current_values(path, data_version),
+        targets(path, data_version),
+        comparators(path, data_version, code),
+        code,
+        first,
+        last,
+        extra_lines,
+    )
+
+
+# --- How we compare and the extract preview -------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def council_area_of(path: str, data_version: str) -> CouncilArea:
+    return council_area(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def benchmark_years(path: str, data_version: str) -> dict[str, list[int]]:
+    return council_years_by_measure(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def benchmark_comparison(
+    path: str, data_version: str, key: str, year: int, stat: str
+) -> Comparison:
+    return comparison(Store(path), key, year, stat)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def benchmark_rank_trend(path: str, data_version: str, key: str) -> pd.DataFrame:
+    return rank_trend(Store(path), key)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def extract_preview(path: str, data_version: str, flt: ExtractFilter) -> Extract:
+    return extract(Store(path), flt)

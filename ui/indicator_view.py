@@ -12,19 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.indicator_month import indicator_months
 from analysis.rag import RAG_ICONS, RAG_WORDS
-from analysis.scorecard import build_scorecard, headline_breakdown
+from analysis.scorecard import headline_breakdown
 from analysis.spc_view import (
     PLAIN_ENGLISH,
-    SpcResult,
     current_segment,
-    headline_series,
     icon_text,
-    indicator_spc,
     spc_notes,
     too_few_message,
 )
@@ -36,16 +32,12 @@ from core.periods import (
     long_label,
     parse_financial_year,
 )
-from core.settings import council_name
 from etl.benchmarks import chart_lines as benchmark_lines
-from etl.benchmarks import latest as benchmark_latest
-from etl.store.database import Store
-from presentation.charts import indicator as charts
 from presentation.charts.comparator_lines import comparator_caption
 from presentation.charts.layout import ReferenceLine
-from presentation.charts.spc import spc_chart
 from presentation.markup import md
 from ui import cached as data
+from ui.figures import headline_rows, in_range
 from ui.plan_view import render_linked_actions
 
 RAG_VIEW = "Red-amber-green view"
@@ -56,58 +48,6 @@ CHART_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def scorecard(path: str, data_version: str, as_at: dt.date) -> pd.DataFrame:
-    """The scorecard for a month, built once per data version (the build is pure)."""
-    values = data.current_values(path, data_version)
-    return build_scorecard(
-        values, data.targets(path, data_version), catalogue(), as_at, catalogue().change_points
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def comparators(path: str, data_version: str, code: str) -> pd.DataFrame:
-    """The published annual comparator lines for an indicator (empty for a local measure)."""
-    return benchmark_lines.comparator_lines(Store(path), code)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def latest_benchmarks(path: str, data_version: str, as_at: dt.date | None = None) -> pd.DataFrame:
-    """England, neighbour and quartile figures for the scorecard: the latest year the DfE had
-    published by the month `as_at` (issue 12 §2)."""
-    return benchmark_latest.latest_benchmarks(Store(path), as_at=as_at)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcResult:
-    """An indicator's XmR chart and icons up to a month (computed on all earlier months)."""
-    cat = catalogue()
-    indicator = cat.get(code)
-    series = headline_series(
-        data.current_values(path, data_version), code, headline_breakdown(indicator, cat)
-    )
-    return indicator_spc(
-        indicator, series, data.targets(path, data_version), as_at, cat.change_points
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def spc_figure(path: str, data_version: str, code: str, first: dt.date, last: dt.date) -> go.Figure:
-    """The SPC chart, kept as an object like `indicator_figures` (shared: never modify it)."""
-    cat = catalogue()
-    result = spc_result(path, data_version, code, last)
-    return spc_chart(
-        cat.get(code),
-        result.frame,
-        data.targets(path, data_version),
-        cat.events,
-        council=council_name(),
-        first=first,
-        last=last,
-        recalculations=result.recalculations,
-    )
 
 
 def financial_years(periods: pd.Series) -> list[str]:
@@ -135,17 +75,6 @@ def period_picker(periods: pd.Series, key: str) -> tuple[dt.date, dt.date]:
     start = max(first, parse_financial_year(chosen[0])[0])
     end = min(last, parse_financial_year(chosen[1])[1])
     return start, end
-
-
-def _reference_lines(indicator: Indicator) -> list[ReferenceLine]:
-    if indicator.reference_line is None:
-        return []
-    return [ReferenceLine(indicator.reference_line, indicator.reference_label)]
-
-
-def _whole(values: pd.DataFrame, indicator: Indicator, part: str) -> pd.DataFrame:
-    rows = values[(values["indicator"] == indicator.code) & (values["breakdown"] == part)]
-    return rows[["period", "value", "commentary"]]
 
 
 def about_markdown(indicator: Indicator) -> str:
@@ -213,73 +142,13 @@ def _events_caption(cat: Catalogue, first: dt.date, last: dt.date) -> None:
         )
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def indicator_figures(
-    path: str,
-    data_version: str,
-    code: str,
-    first: dt.date,
-    last: dt.date,
-    extra_lines: tuple[ReferenceLine, ...] = (),
-) -> list[go.Figure]:
-    """An indicator's charts (whole authority, then by team if it has teams).
-
-    Building a Plotly figure costs about 100 ms, most of it Plotly's own object
-    machinery, so finished figures are kept per data version and period range and
-    a page revisited, or rerun by a widget, draws from memory. They are held as
-    objects (cache_resource), not pickled: unpickling a figure, or handing
-    st.plotly_chart a dict, rebuilds and revalidates it at the same cost. The
-    figures are shared between sessions, so nothing may modify them.
-    """
-    cat = catalogue()
-    indicator = cat.get(code)
-    council = council_name()
-    lines = _reference_lines(indicator) + list(extra_lines)
-    values = data.current_values(path, data_version)
-    mine = _in_range(values, indicator, first, last)
-    if indicator.breakdown == "distance_band":
-        order = list(cat.breakdown_values.get(indicator.breakdown, ()))
-        fig = charts.stacked_bands_chart(
-            indicator, mine, order, council=council, first=first, last=last, events=cat.events
-        )
-        return [fig]
-    series = _whole(mine, indicator, headline_breakdown(indicator, cat))
-    figures = [
-        charts.indicator_chart(
-            indicator,
-            series,
-            data.targets(path, data_version),
-            cat.events,
-            council=council,
-            first=first,
-            last=last,
-            reference_lines=lines,
-            comparators=benchmark_lines.lines_known_by(comparators(path, data_version, code), last),
-        )
-    ]
-    parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
-    if indicator.breakdown == "team" and not parts.empty:
-        figures.append(
-            charts.breakdown_lines_chart(
-                indicator,
-                mine,
-                sorted(set(parts["breakdown"])),
-                council=council,
-                first=first,
-                last=last,
-                reference_lines=lines,
-            )
-        )
-    return figures
-
-
 def _spc_block(
     indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
 ) -> None:
     """The SPC chart, the two icons for the latest month in words, and what SPC means."""
-    result = spc_result(path, data_version, indicator.code, last)
+    result = data.spc_result(path, data_version, indicator.code, last)
     st.plotly_chart(
-        spc_figure(path, data_version, indicator.code, first, last),
+        data.spc_figure(path, data_version, indicator.code, first, last),
         width="stretch",
         config=CHART_CONFIG,
         key=f"spc_{indicator.code}",
@@ -301,20 +170,12 @@ def _comparator_caption(
     indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
 ) -> None:
     """Say which national figures the chart shows, with years and source, or why there are none."""
-    lines = benchmark_lines.lines_known_by(comparators(path, data_version, indicator.code), last)
+    lines = benchmark_lines.lines_known_by(
+        data.comparators(path, data_version, indicator.code), last
+    )
     text = comparator_caption(lines, first, last)
     # The sentence quotes area and source names from uploaded files: shown as plain text.
     st.caption(md(text) if text else benchmark_lines.comparator_note(indicator))
-
-
-def _in_range(
-    values: pd.DataFrame, indicator: Indicator, first: dt.date, last: dt.date
-) -> pd.DataFrame:
-    return values[
-        (values["indicator"] == indicator.code)
-        & (values["period"] >= first)
-        & (values["period"] <= last)
-    ]
 
 
 def render_indicator(
@@ -333,15 +194,15 @@ def render_indicator(
     cat = catalogue()
     values = data.current_values(path, data_version)
     targets = data.targets(path, data_version)
-    mine = _in_range(values, indicator, first, last)
+    mine = in_range(values, indicator, first, last)
     if mine.empty:
         st.info(f"There are no figures for {indicator.name} in the months chosen.")
         _about(indicator)
         return
     headline = headline_breakdown(indicator, cat)
-    series = _whole(mine, indicator, headline)
+    series = headline_rows(mine, indicator, headline)
     parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
-    figures = indicator_figures(
+    figures = data.indicator_figures(
         path, data_version, indicator.code, first, last, tuple(reference_lines or ())
     )
 
