@@ -24,6 +24,7 @@ from ui.access import (
     demo_allowed,
     sign_out,
 )
+from ui.bundled_comparators import ensure_comparators
 from ui.frame import errors_as_sentences, framed
 from ui.navigation import pages_for, spec_for
 from ui.refusals import access_unavailable, refused_pages
@@ -75,6 +76,7 @@ def sample_wanted() -> bool:
 def main() -> None:
     if sample_wanted():
         cached.ensure_sample(str(cached.store().path))
+    ensure_comparators(str(cached.store().path))  # every deployment: the national comparators
     try:
         user = current_user()
     except RolesConfigError as err:  # fail closed: whom to contact for users, the detail in the log
@@ -108,7 +110,7 @@ def main() -> None:
     menu = pages_for(user)
     first = next(iter(menu))
     menu[first] = [*menu[first], *refused_pages(user)]  # hidden: refusals by address
-    page = st.navigation(menu)
+    page = st.navigation(menu, expanded=True)  # every page listed: none folded away
     spec = spec_for(page.url_path, user)
     if spec is None:  # a refusal: an address of a screen this role may not open
         page.run()
