@@ -25,6 +25,7 @@ from ui.access import guard_page
 from ui.errors import show
 from ui.legacy_pages import use_navigation_only
 from ui.navigation import BESIDE_REAL, PageSpec, spec_by_url
+from ui.style import inject as inject_style
 
 ILLUSTRATIVE_BANNER = (
     "**Illustrative sample data.** The figures shown are synthetic, shaped on public facts "
@@ -111,6 +112,7 @@ def framed(spec: PageSpec) -> Iterator[Frame]:
     frame = Frame(spec, user, str(cached.store().path), cached.version())
     token = _CURRENT.set(frame)
     try:
+        inject_style()  # once per run: focus ring, phone layout, chart toolbars
         header(frame)
         yield frame
         footer()
