@@ -37,6 +37,7 @@ class Change:
     name: str
     sentence: str
     worse: bool  # moved to a worse status
+    status: str  # the status now: green, amber or red
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def build_headline(
             f"(was {STATUS_WORDS[was]} in {_month_word(month, previous_month)})"
         )
         worse = STATUS_RANK[now] > STATUS_RANK[was]
-        changes.append((-STATUS_RANK[now], Change(row.code, indicator.name, sentence, worse)))
+        changes.append((-STATUS_RANK[now], Change(row.code, indicator.name, sentence, worse, now)))
     changes.sort(key=lambda pair: (not pair[1].worse, pair[0]))
     return Headline(
         month=month,

@@ -1,8 +1,11 @@
 """Overview: the scorecard councillors read first, for a chosen month ("as at").
 
-Every indicator, grouped by family, with its latest figure, target, RAG status and
+Above the fold, the headline (`ui.headline`): how many indicators are on, near and off
+target, how many got better or worse, and a linked sentence per changed status. Then
+every indicator, grouped by family, with its latest figure, target, RAG status and
 direction of travel in words and icons (colour only repeats them), a 13-month
-sparkline, and a link to its chart on the family page.
+sparkline, and a link to its chart on the family page; at phone width a card per
+indicator instead of the table (`ui.style`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.headline import build_headline
 from analysis.scorecard import (
     LOCAL_MEASURE,
     NOT_LOADED,
@@ -18,9 +22,10 @@ from analysis.scorecard import (
     months_with_data,
 )
 from core.catalogue import catalogue
-from core.periods import long_label
+from core.periods import add_months, long_label
 from ui import cached as data
 from ui.frame import in_frame, no_data_message
+from ui.headline import scorecard_cards, show_headline, table_container
 from ui.navigation import page_handle
 
 STATUS_STYLE = {
@@ -28,6 +33,9 @@ STATUS_STYLE = {
     "▲": "background-color: #FFDD00; color: #0B0C0C",
     "✖": "background-color: #D4351C; color: white",
 }
+# Streamlit's data grid wraps a cell's text only in rows taller than 64px: long indicator
+# names then wrap onto a second line instead of being cut off (issue 16 §2).
+WRAPPING_ROW_HEIGHT = 72
 
 
 def _status_style(text: str) -> str:
@@ -42,6 +50,7 @@ def _table(rows: pd.DataFrame, key: str) -> None:
         hide_index=True,
         width="stretch",
         key=key,
+        row_height=WRAPPING_ROW_HEIGHT,
         column_config={
             "Indicator": st.column_config.TextColumn(width="medium"),
             "Latest": st.column_config.TextColumn(help="The figure for the month chosen"),
@@ -134,7 +143,11 @@ def main() -> None:
         help="The latest month with figures is shown first.",
     )
     cat = catalogue()
-    table = display_table(data.scorecard(path, version, as_at), cat)
+    current = data.scorecard(path, version, as_at)
+    before = add_months(as_at, -1)
+    previous = data.scorecard(path, version, before) if before in months else current.iloc[0:0]
+    show_headline(build_headline(current, previous, cat, as_at, before), cat)
+    table = display_table(current, cat)
     national = benchmark_table(data.latest_benchmarks(path, version, as_at), cat)
     for family in cat.families:
         codes = [i.code for i in cat.in_family(family.key)]
@@ -142,7 +155,9 @@ def main() -> None:
         if rows.empty:
             continue
         st.subheader(family.title)
-        _table(rows, key=f"scorecard_{family.key}")
+        with table_container(family.key):
+            _table(rows, key=f"scorecard_{family.key}")
+        scorecard_cards(rows, family.key)
         _benchmarks(national[national["code"].isin(codes)], key=f"benchmarks_{family.key}")
         page = page_handle(family.url_path)
         with st.container(horizontal=True, gap="small"):

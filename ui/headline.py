@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.headline import Headline
+from analysis.rag import RAG_ICONS
 from core.catalogue import Catalogue
 from core.periods import long_label
 from presentation.markup import md
@@ -50,7 +51,7 @@ def show_headline(headline: Headline, cat: Catalogue) -> None:
             return
         st.markdown(f"**Status changed since last month ({len(headline.changes)}):**")
         for change in headline.changes:
-            chart_link(cat, change.code, ("✖ " if change.worse else "✔ ") + change.sentence)
+            chart_link(cat, change.code, f"{RAG_ICONS[change.status]} {change.sentence}")
 
 
 def table_container(family_key: str):
