@@ -58,6 +58,7 @@ SETTLED_NS = 2_000_000_000
 
 
 _write_locks: dict[Path, threading.Lock] = {}
+_connect_locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
 # path -> (file_stamp, version): the last version read while the file was settled.
 _known_versions: dict[Path, tuple[tuple, str]] = {}
@@ -110,7 +111,11 @@ class Store:
         deadline = time.monotonic() + BUSY_RETRY_SECONDS
         while True:
             try:
-                con = duckdb.connect(str(self.path), read_only, config={"threads": 2})
+                # One connect at a time per file in this process: DuckDB's instance cache
+                # raises "Unique file handle conflict ... already attached" when two
+                # threads open the same file at the same moment (30 sessions did, measured).
+                with _connect_lock(self.path):
+                    con = duckdb.connect(str(self.path), read_only, config={"threads": 2})
                 break
             except duckdb.IOException as err:
                 if "lock" not in str(err).lower():
@@ -252,6 +257,11 @@ def _parts() -> list[SchemaPart]:
 def _write_lock(path: Path) -> threading.Lock:
     with _locks_guard:
         return _write_locks.setdefault(path, threading.Lock())
+
+
+def _connect_lock(path: Path) -> threading.Lock:
+    with _locks_guard:
+        return _connect_locks.setdefault(path, threading.Lock())
 
 
 def now() -> dt.datetime:
