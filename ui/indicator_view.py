@@ -34,7 +34,7 @@ from core.periods import (
 )
 from etl.benchmarks import chart_lines as benchmark_lines
 from presentation.charts.comparator_lines import comparator_caption
-from presentation.charts.layout import ReferenceLine
+from presentation.charts.layout import ReferenceLine, numbered_events
 from presentation.markup import md
 from ui import cached as data
 from ui.figures import headline_rows, in_range
@@ -131,12 +131,14 @@ def _breakdown_table(indicator: Indicator, parts: pd.DataFrame, order: list[str]
 
 
 def _events_caption(cat: Catalogue, first: dt.date, last: dt.date) -> None:
-    shown = [e for e in cat.events if first <= e.month <= last]
+    """The key events by the numbers the chart marks them with (`numbered_events`)."""
+    shown = numbered_events(cat.events, first, last)
     if shown:
         st.caption(
-            "Key events marked on the chart: "
+            "Key events, numbered as on the chart: "
             + "; ".join(
-                f"{long_label(e.month)}, {e.label}: {e.description.rstrip('.')}" for e in shown
+                f"({n}) {long_label(e.month)}, {e.label}: {e.description.rstrip('.')}"
+                for n, e in shown
             )
             + "."
         )

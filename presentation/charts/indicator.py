@@ -50,7 +50,8 @@ def _note_hover(note: str) -> str:
 
 
 def _note_marks(fig: go.Figure, x: list, values: pd.Series, notes: list[str]) -> None:
-    """A small "note" label under each month that has commentary; the note itself on hover."""
+    """A small "note" label beside each month's point that has commentary (on a white
+    ground, so the line behind it cannot hide it); the note itself on hover."""
     for when, value, note in zip(x, values, notes, strict=True):
         if note and pd.notna(value):
             fig.add_annotation(
@@ -59,8 +60,10 @@ def _note_marks(fig: go.Figure, x: list, values: pd.Series, notes: list[str]) ->
                 text="✎ note",
                 hovertext=note,
                 showarrow=False,
-                yshift=-18,
+                xanchor="left",
+                xshift=7,
                 font={"size": 10, "color": BLACK},
+                bgcolor="rgba(255,255,255,0.9)",
             )
 
 

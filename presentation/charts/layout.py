@@ -130,11 +130,60 @@ def financial_years(fig: go.Figure, first: dt.date, last: dt.date) -> None:
         )
 
 
+# Key-event numbers sit in rows above the plot area (never on the line): a number closer
+# than this many months to the one before it in a row moves up to the next row.
+EVENT_GAP_MONTHS = 4
+EVENT_ROW_PX = 18
+
+
+def numbered_events(
+    events: Sequence[Event], first: dt.date, last: dt.date
+) -> list[tuple[int, Event]]:
+    """The events inside the range, numbered from 1 in date order: the chart shows the
+    number, and the list below the chart (`ui.indicator_view`) the same number and words."""
+    shown = sorted((e for e in events if first <= e.month <= last), key=lambda e: e.month)
+    return list(enumerate(shown, start=1))
+
+
+def _months_between(a: dt.date, b: dt.date) -> int:
+    return abs((b.year - a.year) * 12 + b.month - a.month)
+
+
+def event_rows(months: Sequence[dt.date]) -> list[int]:
+    """The row (0 nearest the plot) for each marked month, in order, so no two numbers in a
+    row are closer than `EVENT_GAP_MONTHS`: the lowest row that has room, else a new one."""
+    last_in_row: list[dt.date] = []
+    rows = []
+    for month in months:
+        row = next(
+            (r for r, m in enumerate(last_in_row) if _months_between(m, month) >= EVENT_GAP_MONTHS),
+            len(last_in_row),
+        )
+        if row == len(last_in_row):
+            last_in_row.append(month)
+        last_in_row[row] = month
+        rows.append(row)
+    return rows
+
+
 def event_marks(fig: go.Figure, events: Sequence[Event], first: dt.date, last: dt.date) -> None:
-    """Key events as dotted lines with labels, staggered so neighbouring labels don't collide."""
-    shown = [e for e in events if first <= e.month <= last]
-    for n, event in enumerate(shown):
-        x = pd.Timestamp(event.month)
+    """Key events as dotted lines, each numbered in a row above the plot area.
+
+    Labels in words collided with each other and with the line (issue 16 §4), so the chart
+    carries only the event's number (its words on hover) and the list under the chart
+    gives each number's date and words. Events in the same month share a line and a label
+    ("4, 5"); numbers too close for one row are staggered into rows above it, and the top
+    margin grows to hold them.
+    """
+    by_month: dict[dt.date, list[int]] = {}
+    words: dict[dt.date, list[str]] = {}
+    for number, event in numbered_events(events, first, last):
+        by_month.setdefault(event.month, []).append(number)
+        words.setdefault(event.month, []).append(f"{number}. {event.label}")
+    months = sorted(by_month)
+    rows = event_rows(months)
+    for month, row in zip(months, rows, strict=True):
+        x = pd.Timestamp(month)
         fig.add_shape(
             type="line",
             xref="x",
@@ -147,15 +196,25 @@ def event_marks(fig: go.Figure, events: Sequence[Event], first: dt.date, last: d
         )
         fig.add_annotation(
             x=x,
-            y=0.97 - 0.08 * (n % 3),
+            y=1.0,
             xref="x",
             yref="paper",
-            xanchor="left",
-            text=event.label,
-            hovertext=f"{long_label(event.month)}: {event.description}",
+            yanchor="bottom",
+            yshift=EVENT_ROW_PX * (row + 1),
+            text=", ".join(str(n) for n in by_month[month]),
+            hovertext=f"{long_label(month)}: " + "; ".join(words[month]),
             showarrow=False,
-            font={"size": 11, "color": EVENT_COLOUR},
-            bgcolor="rgba(255,255,255,0.85)",
+            font={"size": 12, "color": EVENT_COLOUR},
+            bgcolor="white",
+            bordercolor=EVENT_COLOUR,
+            borderwidth=1,
+            borderpad=1,
+        )
+    if rows:
+        top = fig.layout.margin.t or 110
+        fig.update_layout(
+            margin={"t": top + EVENT_ROW_PX * (max(rows) + 1)},
+            title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
         )
 
 

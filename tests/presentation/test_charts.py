@@ -115,9 +115,9 @@ def test_events_in_range_are_annotated_and_others_left_off():
         Event(dt.date(2019, 1, 1), "Later event", "Outside the range."),
     ]
     fig = indicator_chart(REREF, monthly({"2014-04": 25.0, "2015-03": 24.0}), TARGETS, events)
-    labels = [a.text for a in fig.layout.annotations]
-    assert "Ofsted inspection" in labels
-    assert "Later event" not in labels
+    hovers = " ".join(str(a.hovertext) for a in fig.layout.annotations)
+    assert "November 2014: 1. Ofsted inspection" in hovers
+    assert "Later event" not in hovers
 
 
 def test_reference_lines_are_drawn_with_their_labels():
