@@ -135,8 +135,9 @@ def main() -> None:
     offered = [m for m in benchmark_measures() if years_by_measure.get(m.key)]
     if not offered:
         st.info(
-            "No DfE comparator figures are loaded. A director can load a published file with "
-            "`python -m etl benchmarks load FILE.csv`."
+            "No DfE comparator figures are loaded. A director can load the DfE's published "
+            "files on the **Upload figures** page, in its section *National comparators (DfE "
+            "published files)*."
         )
         return
     st.markdown(

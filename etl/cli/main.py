@@ -17,6 +17,9 @@ import pandas as pd
 
 from core.errors import CypsError, Kind
 from core.periods import PeriodError, parse_period
+from etl.benchmarks.bundled_releases import ensure_bundled
+from etl.cli import benchmarks as benchmarks_cli
+from etl.cli import plan
 from etl.cli.admin import add_subcommands as add_admin_subcommands
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
 from etl.cli.errors import EXIT_BUSY, EXIT_INVALID, EXIT_USAGE, exit_code
@@ -273,9 +276,25 @@ def existing_store(db: str | None) -> Store:
     return store
 
 
+def _creating_commands() -> set[Callable[[argparse.Namespace], int]]:
+    """Commands that create the database when it is missing (the others refuse a missing one).
+
+    Before one runs, a database that does not exist yet is created with the bundled DfE files
+    (`etl.benchmarks.bundled_releases`), first, so a director's newer file loads after them.
+    """
+    return {
+        cmd_load,
+        benchmarks_cli.cmd_load,
+        benchmarks_cli.cmd_list,
+        plan.cmd_load,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.func in _creating_commands():  # a new database starts with the DfE files
+            ensure_bundled(Store(args.db))
         return args.func(args)
     except PeriodError as err:  # a month given as an argument
         print(f"That month {err}", file=sys.stderr)

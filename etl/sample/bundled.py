@@ -7,10 +7,8 @@ is current, and stop showing it once real figures replace them all.
 
 from __future__ import annotations
 
-import tomllib
-
-from core.settings import DATA_DIR, SAMPLE_DIR
-from etl.benchmarks.releases import load_file as load_benchmark_file
+from core.settings import SAMPLE_DIR
+from etl.benchmarks.bundled_releases import holds_releases, load_bundled
 from etl.ingest.load import AlreadyLoaded, commit, prepare
 from etl.sample.generate import SAMPLE_FILES
 from etl.sample.plan import load_sample_plan
@@ -38,12 +36,7 @@ def load_sample(store: Store) -> int:
 
 def load_bundled_benchmarks(store: Store) -> int:
     """Load the published DfE files listed in data/benchmarks/bundled.toml; returns how many."""
-    with open(DATA_DIR / "benchmarks" / "bundled.toml", "rb") as fh:
-        names = tomllib.load(fh)["files"]
-    with store.connect() as con:
-        for name in names:
-            load_benchmark_file(con, DATA_DIR / "dfe" / name, user=SAMPLE_SUBMITTER)
-    return len(names)
+    return len(load_bundled(store))
 
 
 def load_sample_if_empty(store: Store) -> bool:
@@ -52,8 +45,8 @@ def load_sample_if_empty(store: Store) -> bool:
     if store.path.exists() and not is_empty(store):
         return False
     made = load_sample(store)
-    if store.query("SELECT count(*) AS n FROM benchmark_releases")["n"].iloc[0] == 0:
-        load_bundled_benchmarks(store)
+    if not holds_releases(store):  # as every new database gets them (etl.benchmarks...)
+        load_bundled(store)
     if store.query("SELECT count(*) AS n FROM plan_snapshots")["n"].iloc[0] == 0:
         load_sample_plan(store, SAMPLE_SUBMITTER)  # the illustrative improvement plan
     return made > 0

@@ -155,6 +155,7 @@ def test_page_says_so_when_no_dfe_figures_are_loaded(db_path: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     assert "No DfE comparator figures are loaded" in _text(at)
+    assert "Upload figures" in _text(at) and "python -m etl" not in _text(at)
 
 
 def test_the_page_does_not_call_real_dfe_figures_synthetic(sample_db, monkeypatch) -> None:
