@@ -11,9 +11,12 @@ the command line or a download callable alike.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.errors import CypsError, Kind
+from core.settings import DATA_DIR
 
 MEMBER, OFFICER, DIRECTOR = "member", "officer", "director"
 ROLES = (MEMBER, OFFICER, DIRECTOR)  # lowest to highest: a user gets the highest granted
@@ -28,6 +31,8 @@ ROLE_LABELS = {
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view": frozenset(ROLES),
     "extract": frozenset({OFFICER, DIRECTOR}),
+    # the committee report with every figure, marked exempt under Schedule 12A (issue 12 §5)
+    "exempt_report": frozenset({OFFICER, DIRECTOR}),
     "export_audit": frozenset({OFFICER, DIRECTOR}),
     "view_audit": frozenset({DIRECTOR}),
     "download_template": frozenset({DIRECTOR}),
@@ -88,3 +93,20 @@ def require(user: User | None, action: str) -> User:
 def roles_allowed(action: str) -> list[str]:
     """The roles that may carry out `action`, lowest first (for explanations on pages)."""
     return [r for r in ROLES if r in PERMISSIONS.get(action, frozenset())]
+
+
+def command_line_user(name: str, roles_file: Path | None = None) -> User:
+    """The user a command names with `--user`, with the role data/roles.toml's [emails] grants.
+
+    The command line has no sign-in, so an action that needs a role there (the exempt committee
+    report) checks the e-mail address given against the same roles file the app reads; groups
+    come from a sign-in token and cannot be checked here. Unknown addresses get no role.
+    """
+    path = roles_file or DATA_DIR / "roles.toml"
+    with open(path, "rb") as fh:
+        emails = tomllib.load(fh).get("emails", {})
+    wanted = name.strip().casefold()
+    granted = [str(r) for k, r in emails.items() if str(k).strip().casefold() == wanted]
+    valid = [r for r in granted if r in ROLES]
+    role = max(valid, key=ROLES.index) if valid else None
+    return User(name=name, email=name, role=role)

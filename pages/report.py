@@ -5,6 +5,11 @@ report as a self-contained HTML file that prints on A4, or as a PDF where the se
 Chromium to print it. The report is built when the button is pressed, from the same functions
 as the Overview and family pages, and the summary table is shown here first so the figures
 can be checked before anything is sent.
+
+Two versions (issue 12 §5): the public one, for anyone, with the published extracts' control of
+small numbers of children; and, for roles that may `exempt_report` (officers and directors), the
+exempt one with every figure, marked under Schedule 12A. Members are never offered the choice,
+and the download's callable checks the role again when it runs.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import streamlit as st
 from analysis.scorecard import display_table, months_with_data
 from core.catalogue import catalogue
 from core.periods import long_label
-from core.roles import User, require
+from core.roles import User, may, require
+from etl.outputs.report_figures import EXEMPT_MARKING, mask_summary, report_figures
 from etl.store.database import Store
 from presentation.report.html import SUMMARY_COLUMNS, build_report_html, report_filename
 from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
@@ -26,20 +32,24 @@ from ui.access import current_user, reconfirm
 from ui.frame import in_frame, no_data_message
 
 
-def _html_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], bytes]:
+def _html_builder(
+    user: User | None, path: str, as_at: dt.date, exempt: bool = False
+) -> Callable[[], bytes]:
     """The download's callable: runs on another thread, so it re-checks the user itself."""
 
     def build() -> bytes:
-        require(reconfirm(user), "view")
-        return build_report_html(Store(path), as_at).encode("utf-8")
+        require(reconfirm(user), "exempt_report" if exempt else "view")
+        return build_report_html(Store(path), as_at, exempt=exempt).encode("utf-8")
 
     return build
 
 
-def _pdf_builder(user: User | None, path: str, as_at: dt.date) -> Callable[[], bytes]:
+def _pdf_builder(
+    user: User | None, path: str, as_at: dt.date, exempt: bool = False
+) -> Callable[[], bytes]:
     def build() -> bytes:
-        require(reconfirm(user), "view")
-        return html_to_pdf(build_report_html(Store(path), as_at))
+        require(reconfirm(user), "exempt_report" if exempt else "view")
+        return html_to_pdf(build_report_html(Store(path), as_at, exempt=exempt))
 
     return build
 
@@ -60,11 +70,25 @@ def main() -> None:
         help="The latest month with figures is shown first.",
     )
     user = current_user()
+    exempt = False
+    if may(user, "exempt_report"):
+        chosen = st.radio(
+            "Version",
+            ["Public", "Exempt"],
+            index=0,
+            horizontal=True,
+            key="report_version",
+            help="Public: small numbers of children are suppressed, as in published extracts. "
+            "Exempt: every figure, for officers and directors, not for publication.",
+        )
+        exempt = chosen == "Exempt"
+    if exempt:
+        st.warning(EXEMPT_MARKING + ".", icon=":material/lock:")
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             "Download report (HTML)",
-            data=_html_builder(user, path, as_at),
-            file_name=report_filename(as_at, "html"),
+            data=_html_builder(user, path, as_at, exempt),
+            file_name=report_filename(as_at, "html", exempt),
             mime="text/html",
             icon=":material/download:",
             key="report_html",
@@ -75,8 +99,8 @@ def main() -> None:
         if reason is None:
             st.download_button(
                 "Download report (PDF)",
-                data=_pdf_builder(user, path, as_at),
-                file_name=report_filename(as_at, "pdf"),
+                data=_pdf_builder(user, path, as_at, exempt),
+                file_name=report_filename(as_at, "pdf", exempt),
                 mime="application/pdf",
                 icon=":material/picture_as_pdf:",
                 key="report_pdf",
@@ -88,7 +112,13 @@ def main() -> None:
     st.subheader(f"Summary of every indicator, {long_label(as_at)}")
     st.caption("This is the report's summary table, from the same figures as the Overview.")
     cat = catalogue()
-    table = display_table(data.scorecard(path, version, as_at), cat)
+    card = data.scorecard(path, version, as_at)
+    table = display_table(card, cat)
+    if not exempt:  # the public report's cells: every figure a published extract hides shows c
+        figures = report_figures(data.current_values(path, version), cat, exempt=False)
+        table = mask_summary(table, card, figures, as_at)
+        if figures.hidden:
+            st.caption(figures.rules.explanation())
     for family in cat.families:
         codes = [i.code for i in cat.in_family(family.key)]
         rows = table[table["code"].isin(codes)]

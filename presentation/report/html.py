@@ -25,6 +25,7 @@ No Streamlit here: the page calls `build_report_html` (and `presentation.report.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -44,6 +45,7 @@ from core.periods import add_months, long_label
 from core.settings import council_name, settings
 from etl.benchmarks.chart_lines import comparator_lines, comparator_note
 from etl.benchmarks.latest import latest_benchmarks
+from etl.outputs.report_figures import EXEMPT_MARKING, ReportFigures, mask_summary, report_figures
 from etl.sample.bundled import showing_sample
 from etl.store import queries
 from etl.store.database import Store
@@ -51,7 +53,7 @@ from presentation.charts.comparator_lines import comparator_caption
 from presentation.charts.layout import ReferenceLine
 from presentation.report.plan import CONTENTS_ITEM as PLAN_CONTENTS
 from presentation.report.plan import plan_section
-from presentation.report.style import CSS
+from presentation.report.style import CSS, EXEMPT_CSS
 from presentation.report.svg import line_chart_svg
 
 CHART_MONTHS = 36  # three years: enough to see a trend and the same month in earlier years
@@ -93,21 +95,29 @@ class ReportInputs:
     sample: bool
     last_updated: dt.datetime | None
     change_points: tuple[ChangePoint, ...]
+    figures: ReportFigures  # which figures this version may print (public: hidden ones gone)
+    commentary: pd.DataFrame  # every figure's row, read only for the directors' commentary
 
 
-def read_inputs(store: Store, cat: Catalogue, as_at: dt.date | None = None) -> ReportInputs:
+def read_inputs(
+    store: Store, cat: Catalogue, as_at: dt.date | None = None, *, exempt: bool = False
+) -> ReportInputs:
     """The frames the pages read, from the same queries; comparators as known in the report's
-    month (`as_at`, default the latest month with figures): years published by then."""
-    values = queries.current_values(store)
-    month = as_at or latest_month(values)
+    month (`as_at`, default the latest month with figures): years published by then. The public
+    version's `values` lack every figure a published extract would hide (issue 12 §5)."""
+    every = queries.current_values(store)
+    figures = report_figures(every, cat, exempt=exempt)
+    month = as_at or latest_month(every)
     return ReportInputs(
-        values=values,
+        values=figures.values,
         targets=queries.targets(store),
         benchmarks=latest_benchmarks(store, as_at=month),
         comparators={i.code: comparator_lines(store, i.code, as_at=month) for i in cat.indicators},
         sample=showing_sample(store),
         last_updated=queries.last_updated(store),
         change_points=cat.change_points,
+        figures=figures,
+        commentary=every,
     )
 
 
@@ -165,11 +175,25 @@ def _cover(
         '<h2 class="contents-title">Contents</h2><ol class="contents">'
         '<li><a href="#summary">Summary of every indicator</a></li>'
         f'{contents}<li><a href="#notes">Notes and sources</a></li></ol>'
-        f"{_key()}</section>"
+        f"{_key(inputs.figures)}</section>"
     )
 
 
-def _key() -> str:
+def _version_note(figures: ReportFigures) -> str:
+    """What this version of the report is: public (and what its symbol means) or exempt."""
+    if figures.exempt:
+        return (
+            "<li><strong>Exempt version</strong>: every figure is shown, including small "
+            "numbers of children. It must not be published or handed to the public.</li>"
+        )
+    return (
+        "<li><strong>Public version</strong>: figures are controlled as published extracts "
+        f"are. {escape(figures.rules.explanation())} A suppressed figure is also left out of "
+        "its chart, and no change is worked out from it.</li>"
+    )
+
+
+def _key(figures: ReportFigures) -> str:
     return (
         '<h2 class="contents-title">How to read the symbols</h2><ul class="key">'
         "<li><strong>Status</strong>: ✔ on target, ▲ near target (within the amber tolerance), "
@@ -180,12 +204,13 @@ def _key() -> str:
         "special cause improvement; ↑ worse or ↓ worse, special cause concern; ↑ or ↓ alone, "
         "special cause where neither direction is better.</li>"
         "<li><strong>Assurance (SPC)</strong>: P the target is met reliably, F it will be "
-        "missed reliably unless something changes, ? hit and miss, – no target.</li></ul>"
+        "missed reliably unless something changes, ? hit and miss, – no target.</li>"
+        f"{_version_note(figures)}</ul>"
     )
 
 
 def _summary(cat: Catalogue, card: pd.DataFrame, inputs: ReportInputs, as_at: dt.date) -> str:
-    table = display_table(card, cat)
+    table = mask_summary(display_table(card, cat), card, inputs.figures, as_at)
     parts = ['<section class="summary" id="summary"><h2>Summary of every indicator</h2>']
     parts.append(
         f"<p>Every indicator for {escape(long_label(as_at))}: the figure, its target, whether it "
@@ -224,6 +249,14 @@ def _indicator(
         first = max(first, min(series["period"]))
     lines = inputs.comparators.get(indicator.code)
     title = indicator.name + (f", {part.lower()}" if part else "")
+    figures = inputs.figures
+    hidden_now = figures.is_hidden(indicator.code, part, as_at)
+    if hidden_now:
+        subject = label or indicator.name
+        sentence = (
+            f"The figure for {subject[:1].lower()}{subject[1:]} for {long_label(as_at)} is "
+            f"suppressed ({figures.symbol}) to protect children's confidentiality."
+        )
     parts = [f'<article class="indicator" id="ind-{indicator.code}"><h3>{escape(title)}</h3>']
     if series.empty:
         parts.append(f"<p><strong>{escape(sentence)}</strong></p>")
@@ -251,16 +284,30 @@ def _indicator(
             )
         )
         parts.append(f"<p><strong>{escape(sentence)}</strong></p>")
-        spc = indicator_spc(indicator, series, inputs.targets, as_at, inputs.change_points)
-        parts.append(
-            f'<p class="spc"><strong>SPC, {escape(long_label(as_at))}:</strong> '
-            f"{escape(icon_text(spc.variation))}. "
-            f"<strong>Assurance:</strong> {escape(icon_text(spc.assurance))}.</p>"
-        )
-        parts += [f'<p class="spc">{escape(note)}</p>' for note in spc_notes(spc)]
+        hidden = figures.hidden_months(indicator.code, part, first, as_at)
+        if hidden:
+            months = ", ".join(long_label(m) for m in hidden)
+            parts.append(
+                f'<p class="note">Suppressed ({escape(figures.symbol)}), so not drawn: '
+                f"{escape(months)}.</p>"
+            )
+        if hidden_now:
+            parts.append(
+                f'<p class="spc"><strong>SPC, {escape(long_label(as_at))}:</strong> '
+                f"{escape(figures.symbol)}. <strong>Assurance:</strong> "
+                f"{escape(figures.symbol)}.</p>"
+            )
+        else:
+            spc = indicator_spc(indicator, series, inputs.targets, as_at, inputs.change_points)
+            parts.append(
+                f'<p class="spc"><strong>SPC, {escape(long_label(as_at))}:</strong> '
+                f"{escape(icon_text(spc.variation))}. "
+                f"<strong>Assurance:</strong> {escape(icon_text(spc.assurance))}.</p>"
+            )
+            parts += [f'<p class="spc">{escape(note)}</p>' for note in spc_notes(spc)]
     caption = comparator_caption(lines, first, as_at) if lines is not None else ""
     parts.append(f'<p class="note">{escape(caption or comparator_note(indicator))}</p>')
-    commentary = str(card_row["commentary"] or "").strip()
+    commentary = _commentary(inputs.commentary, indicator.code, part, as_at)
     parts.append(
         f'<div class="commentary"><h4>Directors\' commentary, {escape(long_label(as_at))}</h4>'
         + (
@@ -271,6 +318,17 @@ def _indicator(
         + "</div></article>"
     )
     return "".join(parts)
+
+
+def _commentary(every: pd.DataFrame, code: str, part: str, as_at: dt.date) -> str:
+    """The directors' note for the month (kept in the public version when its figure is not)."""
+    if every.empty:
+        return ""
+    rows = every[
+        (every["indicator"] == code) & (every["breakdown"] == part) & (every["period"] == as_at)
+    ]
+    notes = [str(n).strip() for n in rows["commentary"] if isinstance(n, str) and n.strip()]
+    return notes[0] if notes else ""
 
 
 def _families(cat: Catalogue, card: pd.DataFrame, inputs: ReportInputs, as_at: dt.date) -> str:
@@ -304,11 +362,18 @@ def _notes(cat: Catalogue) -> str:
     )
 
 
-def _document(title: str, body: str) -> str:
+def _document(title: str, body: str, exempt: bool = False) -> str:
+    """The whole document; the exempt version carries the Schedule 12A marking on every page
+    (a running header and footer when printed) and at the top of every section."""
+    css = CSS + (EXEMPT_CSS if exempt else "")
+    if exempt:
+        title = f"{EXEMPT_MARKING}. {title}"
+        banner = f'<p class="exempt-marking"><strong>{escape(EXEMPT_MARKING)}</strong></p>'
+        body = re.sub(r"(<section\b[^>]*>)", lambda m: m.group(1) + banner, body)
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>"
+        f"<title>{escape(title)}</title><style>{css}</style></head><body>{body}</body></html>"
     )
 
 
@@ -318,16 +383,21 @@ def build_report_html(
     *,
     produced: dt.datetime | None = None,
     cat: Catalogue | None = None,
+    exempt: bool = False,
 ) -> str:
     """The committee report for `as_at` (default: the latest month with figures), as HTML.
 
     A month with no figures still makes a report: every row says "No figure this month" and
     each section says so, so a missing month is visible rather than silently skipped. An empty
     database makes a cover that says there are no figures yet.
+
+    The public version (the default) prints no figure a published extract would hide; the
+    exempt one (`exempt=True`, for roles that may `exempt_report`: the caller checks) prints
+    every figure under the Schedule 12A marking.
     """
     cat = cat or catalogue()
     produced = produced or dt.datetime.now()
-    inputs = read_inputs(store, cat, as_at)
+    inputs = read_inputs(store, cat, as_at, exempt=exempt)
     as_at = as_at or latest_month(inputs.values)
     council = council_name()
     month = long_label(as_at) if as_at else "no figures"
@@ -339,7 +409,7 @@ def build_report_html(
             "figures in the database yet, so there is nothing to report. A director can load "
             "the month's spreadsheet on the Upload figures page.</p></section>"
         )
-        return _document(title, cover + empty + _notes(cat))
+        return _document(title, cover + empty + _notes(cat), exempt)
     card = report_scorecard(inputs, cat, as_at)
     plan = plan_section(store, as_at)  # the improvement plan, when one has been loaded
     if plan:
@@ -351,10 +421,12 @@ def build_report_html(
         + _families(cat, card, inputs, as_at)
         + plan
         + _notes(cat),
+        exempt,
     )
 
 
-def report_filename(as_at: dt.date | None, extension: str) -> str:
-    """A file name that sorts by month: cyps-committee-report-2017-03.html."""
+def report_filename(as_at: dt.date | None, extension: str, exempt: bool = False) -> str:
+    """A file name that sorts by month and says which version it is:
+    cyps-committee-report-2017-03.html (public), cyps-committee-report-2017-03-exempt.pdf."""
     stamp = f"{as_at:%Y-%m}" if as_at else "no-figures"
-    return f"cyps-committee-report-{stamp}.{extension}"
+    return f"cyps-committee-report-{stamp}{'-exempt' if exempt else ''}.{extension}"

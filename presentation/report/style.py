@@ -5,6 +5,8 @@ round separately, a chart never split across pages, table headers repeated on ea
 system fonts only (Arial or its metric twin), and black text on white for photocopying.
 """
 
+from etl.outputs.report_figures import EXEMPT_MARKING
+
 CSS = """
 @page { size: A4; margin: 16mm 14mm 16mm 18mm; }
 * { box-sizing: border-box; }
@@ -43,4 +45,16 @@ dd { margin: 0 0 0 4mm; }
 @media screen { body { padding: 0 6mm 12mm; }
   .summary, .family, .notes { border-top: 1px dashed #b1b4b6; margin-top: 10mm;
                               padding-top: 4mm; } }
+"""
+
+# The exempt version (issue 12 §5): the Schedule 12A marking at the head and foot of every
+# printed page (page-margin boxes, which Chromium prints), and a banner atop every section.
+EXEMPT_MARK_TEXT = EXEMPT_MARKING
+EXEMPT_CSS = f"""
+@page {{ @top-center {{ content: "{EXEMPT_MARK_TEXT}"; font-family: Arial, sans-serif;
+                       font-size: 8.5pt; font-weight: bold; color: #0b0c0c; }}
+        @bottom-center {{ content: "{EXEMPT_MARK_TEXT}"; font-family: Arial, sans-serif;
+                          font-size: 8.5pt; font-weight: bold; color: #0b0c0c; }} }}
+.exempt-marking {{ border: 3px solid #d4351c; padding: 2mm 3mm; margin: 0 0 3mm;
+                  background: #fff; color: #0b0c0c; }}
 """
