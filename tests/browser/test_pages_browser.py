@@ -23,8 +23,9 @@ from .harness import (
     open_app,
     screenshot,
     visit,
+    wait_ready,
 )
-from .server import server_traceback
+from .server import ARTIFACTS, server_traceback
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -70,3 +71,66 @@ def test_every_page_renders_cleanly_for_role(page, request, role: str) -> None:
     if any(": error box: " in p for p in problems):
         problems.append(f"Last traceback in the server log:\n{server_traceback(page)}")
     assert not problems, f"As {role}:\n" + "\n".join(problems)
+
+
+LAPTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
+NO_SIDEWAYS_SCROLL_JS = """() => {
+    const e = document.scrollingElement;
+    return [e.scrollWidth, e.clientWidth];
+}"""
+HEADLINE = ".st-key-headline"
+TABLES, CARDS = '[class*="st-key-scorecard-table"]', '[class*="st-key-scorecard-cards"]'
+
+
+def _overview_problems(page, size: str) -> list[str]:
+    """What is wrong with the Overview as drawn at this size (issue 16 §1, §2, §6)."""
+    problems = []
+    wide, visible = page.evaluate(NO_SIDEWAYS_SCROLL_JS)
+    if wide > visible + 1:
+        problems.append(f"{size}: the page scrolls sideways ({wide}px of content in {visible}px)")
+    problems += [f"{size}: error box: {text}" for text in error_boxes(page)]
+    serious = blocking(axe_violations(page))
+    if serious:
+        problems.append(f"{size}: accessibility (WCAG 2.2 AA):\n{describe(serious)}")
+    return problems
+
+
+def _fold_sidebar(page) -> None:
+    """On a phone the sidebar opens over the page, as a person would close it: fold it."""
+    button = page.locator('[data-testid="stSidebarCollapseButton"] button')
+    if button.count():
+        page.locator('[data-testid="stSidebar"]').hover()
+        button.first.click()
+        page.wait_for_timeout(800)  # the sidebar slides away
+
+
+def test_overview_headline_above_the_fold_and_no_sideways_scroll_on_laptop_and_phone(
+    page, request
+) -> None:
+    """At 1440×900 the headline is on screen without scrolling and the scorecard is tables;
+    at 390×844 the scorecard is cards; neither size scrolls sideways or fails axe."""
+    page.set_viewport_size(LAPTOP)
+    open_app(page)
+    assert_no_error(page)
+    problems = _overview_problems(page, "1440×900")
+    headline = page.locator(HEADLINE)
+    box = headline.bounding_box() if headline.count() else None
+    if box is None or not headline.is_visible() or box["y"] + 40 > LAPTOP["height"]:
+        problems.append(f"1440×900: the headline is not on screen without scrolling ({box})")
+    if not page.locator(TABLES).first.is_visible() or page.locator(CARDS).first.is_visible():
+        problems.append("1440×900: the scorecard should be tables, not cards")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview-1440.png"))
+    screenshot(page, request, "overview-1440-full")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    page.locator(HEADLINE).wait_for()
+    wait_ready(page)
+    _fold_sidebar(page)
+    problems += _overview_problems(page, "390×844")
+    if page.locator(TABLES).first.is_visible() or not page.locator(CARDS).first.is_visible():
+        problems.append("390×844: the scorecard should be one card per indicator, not tables")
+    page.screenshot(path=str(ARTIFACTS / "overview-390.png"))
+    screenshot(page, request, "overview-390-full")
+    assert not problems, "On the Overview:\n" + "\n".join(problems)
