@@ -106,18 +106,26 @@ def counts_by_indicator(checked: Preview, cat: Catalogue | None = None) -> pd.Da
     )
 
 
-def _figure_keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+def _names(cat: Catalogue, codes: pd.Series) -> pd.Series:
+    """Indicators by the names councillors and directors read, never by their codes."""
+    return codes.map(lambda code: cat.get(code).name)
+
+
+def _figure_keys(frame: pd.DataFrame, cat: Catalogue | None = None) -> dict[str, pd.Series]:
     """The columns that say which figure a row is about, as directors read them."""
     return {
-        "Indicator": frame["indicator"],
+        "Indicator": _names(cat or catalogue(), frame["indicator"]),
         "Month": frame["period"].map(_month),
         "Breakdown": frame["breakdown"].replace("", "Whole authority"),
     }
 
 
-def _target_keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+def _target_keys(frame: pd.DataFrame, cat: Catalogue | None = None) -> dict[str, pd.Series]:
     """The columns that say which target a row is about."""
-    return {"Indicator": frame["indicator"], "From": frame["effective_from"].map(_month)}
+    return {
+        "Indicator": _names(cat or catalogue(), frame["indicator"]),
+        "From": frame["effective_from"].map(_month),
+    }
 
 
 def changed_values(checked: Preview, cat: Catalogue | None = None) -> pd.DataFrame:
@@ -126,7 +134,7 @@ def changed_values(checked: Preview, cat: Catalogue | None = None) -> pd.DataFra
     rows = checked.diff[checked.diff["status"] == "changed"]
     return pd.DataFrame(
         {
-            **_figure_keys(rows),
+            **_figure_keys(rows, cat),
             "Now": _values(cat, rows, "old_value"),
             "After loading": _values(cat, rows, "value"),
         }
@@ -145,7 +153,7 @@ def target_changes(checked: Preview, cat: Catalogue | None = None) -> pd.DataFra
     rows = diff[diff["status"] != "unchanged"]
     return pd.DataFrame(
         {
-            **_target_keys(rows),
+            **_target_keys(rows, cat),
             "Now": _targets(cat, rows, "old_target", "old_tolerance"),
             "After loading": _targets(cat, rows, "target", "amber_tolerance"),
             "Status": rows["status"].map({"new": "new from this month", "changed": "changed"}),
@@ -190,7 +198,7 @@ def changes_table(changes: pd.DataFrame, cat: Catalogue | None = None) -> pd.Dat
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            **_figure_keys(changes),
+            **_figure_keys(changes, cat),
             "Before": _values(cat, changes, "previous_value"),
             "This submission": _values(cat, changes, "new_value"),
             "Commentary": changes["commentary"].fillna(""),
@@ -203,7 +211,7 @@ def restore_table(plan: pd.DataFrame, cat: Catalogue | None = None) -> pd.DataFr
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            **_figure_keys(plan),
+            **_figure_keys(plan, cat),
             "Now": _values(cat, plan, "current_value"),
             "After rollback": _values(cat, plan, "restored_value"),
         }
@@ -215,7 +223,7 @@ def targets_set_table(frame: pd.DataFrame, cat: Catalogue | None = None) -> pd.D
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            **_target_keys(frame),
+            **_target_keys(frame, cat),
             "Target": _targets(cat, frame, "target", "amber_tolerance"),
         }
     ).reset_index(drop=True)
@@ -225,7 +233,7 @@ def target_restore_table(plan: pd.DataFrame, cat: Catalogue | None = None) -> pd
     cat = cat or catalogue()
     return pd.DataFrame(
         {
-            **_target_keys(plan),
+            **_target_keys(plan, cat),
             "Now": _targets(cat, plan, "target", "amber_tolerance"),
             "After rollback": _targets(cat, plan, "restored_target", "restored_tolerance"),
         }

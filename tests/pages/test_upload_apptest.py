@@ -231,7 +231,7 @@ def test_the_history_lists_submissions_and_rolls_back_after_confirmation(db: Sto
     target = next(t for t in tables if "From" in t and "After rollback" in t)
     assert target.to_dict("records") == [
         {
-            "Indicator": "REF_24H",
+            "Indicator": "Referrals responded to within 24 hours",
             "From": "April 2017",
             "Now": "97.0% (amber within 2.0%)",
             "After rollback": "none set from this month",

@@ -147,14 +147,14 @@ def test_rollback_restores_exactly_the_previous_values(store: Store) -> None:
     plan = restore_table(rollback_preview(store, second))
     assert plan.to_dict("records") == [
         {
-            "Indicator": "LAC_COUNT",
+            "Indicator": "Looked-after children",
             "Month": "May 2016",
             "Breakdown": "Whole authority",
             "Now": "420",
             "After rollback": "415",
         },
         {
-            "Indicator": "LAC_COUNT",
+            "Indicator": "Looked-after children",
             "Month": "June 2016",
             "Breakdown": "Whole authority",
             "Now": "425",

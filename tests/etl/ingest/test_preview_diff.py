@@ -130,7 +130,7 @@ def test_the_changed_values_table_shows_old_and_new_as_the_indicator_writes_them
     table = changed_values(pv)
     assert table.to_dict("records") == [
         {
-            "Indicator": "REF_24H",
+            "Indicator": "Referrals responded to within 24 hours",
             "Month": "April 2016",
             "Breakdown": "Whole authority",
             "Now": "97.5%",
@@ -223,14 +223,14 @@ def test_target_rows_are_new_changed_or_unchanged(store: Store) -> None:
     assert pv.targets_changed == 2
     assert target_changes(pv).to_dict("records") == [
         {
-            "Indicator": "REF_24H",
+            "Indicator": "Referrals responded to within 24 hours",
             "From": "April 2017",
             "Now": "none set from this month",
             "After loading": "96.0% (amber within 4.0%)",
             "Status": "new from this month",
         },
         {
-            "Indicator": "REREF_12M",
+            "Indicator": "Re-referrals within 12 months",
             "From": "April 2016",
             "Now": "22.0% (amber within 2.0%)",
             "After loading": "21.0% (amber within 2.0%)",
