@@ -36,6 +36,13 @@ STATUS_STYLE = {
 # Streamlit's data grid wraps a cell's text only in rows taller than 64px: long indicator
 # names then wrap onto a second line instead of being cut off (issue 16 §2).
 WRAPPING_ROW_HEIGHT = 72
+# Column widths in pixels that together fit the page at 1440×900 beside the sidebar, so
+# every column shows without sideways scrolling; the grid stretches them on wider screens.
+WIDTHS = {
+    "Indicator": 160, "Better if": 66, "Latest": 60, "Target": 64, "Status": 100,
+    "On last month": 100, "On a year ago": 100, "Last 13 months": 80,
+    "Variation (SPC)": 80, "Assurance (SPC)": 80, "Note": 64,
+}  # fmt: skip
 
 
 def _status_style(text: str) -> str:
@@ -52,36 +59,47 @@ def _table(rows: pd.DataFrame, key: str) -> None:
         key=key,
         row_height=WRAPPING_ROW_HEIGHT,
         column_config={
-            "Indicator": st.column_config.TextColumn(width="medium"),
-            "Latest": st.column_config.TextColumn(help="The figure for the month chosen"),
-            "Target": st.column_config.TextColumn(help="The target in force that month"),
+            "Indicator": st.column_config.TextColumn(width=WIDTHS["Indicator"]),
+            "Latest": st.column_config.TextColumn(
+                width=WIDTHS["Latest"], help="The figure for the month chosen"
+            ),
+            "Target": st.column_config.TextColumn(
+                width=WIDTHS["Target"], help="The target in force that month"
+            ),
             "Status": st.column_config.TextColumn(
+                width=WIDTHS["Status"],
                 help="On target (green ✔), near target: within the amber tolerance "
-                "(amber ▲), off target (red ✖)"
+                "(amber ▲), off target (red ✖)",
             ),
             "On last month": st.column_config.TextColumn(
-                help="Direction of travel against the month before, judged by which way is better"
+                width=WIDTHS["On last month"],
+                help="Direction of travel against the month before, judged by which way is better",
             ),
             "On a year ago": st.column_config.TextColumn(
-                help="Direction of travel against the same month a year earlier"
+                width=WIDTHS["On a year ago"],
+                help="Direction of travel against the same month a year earlier",
             ),
             "Last 13 months": st.column_config.LineChartColumn(
+                width=WIDTHS["Last 13 months"],
                 help="The month chosen and the twelve before it; gaps are missing months",
                 color="#12436D",
             ),
             "Better if": st.column_config.TextColumn(
+                width=WIDTHS["Better if"],
                 help="Good performance is a higher or a lower figure; 'Neither' for context "
-                "measures such as the number of referrals"
+                "measures such as the number of referrals",
             ),
             "Variation (SPC)": st.column_config.TextColumn(
+                width=WIDTHS["Variation (SPC)"],
                 help="Statistical process control: is the latest month a real change (special "
-                "cause) or the usual ups and downs (common cause)? Needs 12 months of figures."
+                "cause) or the usual ups and downs (common cause)? Needs 12 months of figures.",
             ),
             "Assurance (SPC)": st.column_config.TextColumn(
+                width=WIDTHS["Assurance (SPC)"],
                 help="Statistical process control: will the process, as it runs now, reliably "
-                "meet the target (P), reliably miss it (F), or sometimes hit and miss (?)"
+                "meet the target (P), reliably miss it (F), or sometimes hit and miss (?)",
             ),
-            "Note": st.column_config.TextColumn(width="medium"),
+            "Note": st.column_config.TextColumn(width=WIDTHS["Note"]),
         },
     )
 

@@ -33,6 +33,11 @@ CSS = f"""
 /* No sideways scrolling of the page on a phone: long words and wide blocks wrap. */
 [data-testid="stMain"] {{ overflow-x: hidden; }}
 [data-testid="stMarkdownContainer"] {{ overflow-wrap: anywhere; }}
+[data-testid="stPageLink"] {{ max-width: 100%; }}
+[data-testid="stPageLink"] a {{ max-width: 100%; height: auto; }}
+[data-testid="stPageLink"] p, [data-testid="stPageLink"] span {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 /* Chart toolbars (Streamlit's and Plotly's) sit in a strip above the chart, not on it. */
 [data-testid="stPlotlyChart"] {{ padding-top: 2.25rem; }}
 [data-testid="stPlotlyChart"] .modebar-container {{ top: -2.25rem !important; }}
