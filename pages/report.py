@@ -129,4 +129,5 @@ def main() -> None:
             )
 
 
-main()
+if __name__ == "__main__":  # the frame runs pages as __main__; tests import the builders
+    main()
