@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitAPIException
 
 from core.roles import NotAllowed
 from core.settings import upload_limits
-from etl.ingest.load import AlreadyLoaded, CommitResult, StalePreview
+from etl.ingest.load import AlreadyLoaded, CommitResult, Preview, StalePreview
 from etl.store.database import StoreBusy
 from presentation.markup import md
 from ui import cached as data
@@ -36,13 +36,16 @@ from ui.upload_flow import (
     template_for,
 )
 from ui.upload_tables import (
+    PROBLEM_COLUMNS,
     changed_values,
     counts_by_indicator,
+    figures_to_load,
     problems_frame,
     problems_xlsx,
     target_changes,
 )
 
+FIX_COLUMN = PROBLEM_COLUMNS["message"]  # the longest text on the page: given the most room
 CHECK_KEY = "upload_check"  # the UploadCheck of the file on screen
 DONE_KEY = "upload_done"  # the CommitResult to report after a commit
 NOTICE_KEY = "upload_notice"  # (kind, sentence) to show once, e.g. a refused commit
@@ -108,7 +111,12 @@ def _show_problems(check: UploadCheck) -> None:
         f"**{count} problem{'s' if count != 1 else ''} found in {md(check.file_name)}. "
         "Nothing was loaded.** Correct them in your file and upload it again."
     )
-    st.dataframe(problems_frame(check.problems), hide_index=True, width="stretch")
+    st.dataframe(
+        problems_frame(check.problems),
+        hide_index=True,
+        width="stretch",
+        column_config={FIX_COLUMN: st.column_config.TextColumn(FIX_COLUMN, width="large")},
+    )
     st.download_button(
         "Download the problems as a spreadsheet",
         data=problems_xlsx(check.problems, check.file_name),
@@ -151,6 +159,7 @@ def _show_preview(check: UploadCheck) -> None:
             st.warning(md(warning), icon="⚠️")
     st.markdown("**Figures by indicator**")
     st.dataframe(counts_by_indicator(preview), hide_index=True, width="stretch")
+    _figures_listed(preview)
     if preview.count("changed"):
         st.markdown("**Values that would change**")
         st.dataframe(changed_values(preview), hide_index=True, width="stretch")
@@ -158,6 +167,21 @@ def _show_preview(check: UploadCheck) -> None:
         st.markdown("**Targets that would be set or changed**")
         st.dataframe(target_changes(preview), hide_index=True, width="stretch")
     _confirm(check)
+
+
+def _figures_listed(preview: Preview) -> None:
+    """Every new and changed figure, old → new and the status it will have, with a filter."""
+    in_force = data.targets(str(data.store().path), data.version())
+    table = figures_to_load(preview, in_force)
+    if table.empty:
+        return
+    st.markdown("**Every new and changed figure, and the status it will have**")
+    shown = st.segmented_control(
+        "Show", ["All", "New", "Changed"], default="All", key="upload_figures_filter"
+    )
+    if shown in ("New", "Changed"):
+        table = table[table["Figure"] == shown]
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def _confirm(check: UploadCheck) -> None:

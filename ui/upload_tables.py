@@ -12,6 +12,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from analysis.indicator_month import statuses_by_row
+from analysis.rag import RAG_WORDS, with_targets
 from core.catalogue import Catalogue, catalogue
 from core.periods import long_label
 from etl.ingest.load import Preview
@@ -139,6 +141,57 @@ def changed_values(checked: Preview, cat: Catalogue | None = None) -> pd.DataFra
             "After loading": _values(cat, rows, "value"),
         }
     ).reset_index(drop=True)
+
+
+FIGURE_KINDS = {"new": "New", "changed": "Changed"}
+
+
+def figures_to_load(
+    checked: Preview, targets: pd.DataFrame, cat: Catalogue | None = None
+) -> pd.DataFrame:
+    """Every new and changed figure: indicator name, month, breakdown, old → new and the RAG
+    status it will have once loaded.
+
+    The status is the indicator-month model's rule (`statuses_by_row`), against the targets
+    in force after loading: `targets` (those in force now) with the file's own new or changed
+    targets laid over them. An indicator with no polarity has no status ("").
+    """
+    cat = cat or catalogue()
+    rows = checked.diff[checked.diff["status"].isin(list(FIGURE_KINDS))].reset_index(drop=True)
+    columns = ["Indicator", "Month", "Breakdown", "Figure", "Now", "After loading", "Status"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    after = _targets_after(checked, targets)
+    values = rows[["indicator", "period", "value"]].assign(
+        period=pd.to_datetime(rows["period"]).dt.date,  # dates on both sides, as in extracts
+        row=range(len(rows)),  # with_targets returns the rows in month order
+    )
+    rated = with_targets(values, after).sort_values("row")
+    polarity = {code: cat.get(code).polarity for code in rows["indicator"].unique()}
+    status = [
+        RAG_WORDS[s] if polarity[c] != "neither" else ""
+        for c, s in zip(rated["indicator"], statuses_by_row(rated, polarity), strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            **_figure_keys(rows, cat),
+            "Figure": rows["status"].map(FIGURE_KINDS),
+            "Now": _values(cat, rows, "old_value"),
+            "After loading": _values(cat, rows, "value"),
+            "Status": status,
+        }
+    )[columns]
+
+
+def _targets_after(checked: Preview, targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets in force once the file is loaded: the file's own win for their month."""
+    keep = ["indicator", "effective_from", "target", "amber_tolerance"]
+    mine = checked.target_diff
+    if not mine.empty:
+        mine = mine[mine["status"] != "unchanged"]
+    both = pd.concat([targets[keep], mine[keep]] if not mine.empty else [targets[keep]])
+    both["effective_from"] = pd.to_datetime(both["effective_from"]).dt.date
+    return both.drop_duplicates(["indicator", "effective_from"], keep="last")
 
 
 def target_changes(checked: Preview, cat: Catalogue | None = None) -> pd.DataFrame:
