@@ -20,13 +20,13 @@ import pandas as pd
 from core.catalogue import Catalogue, Family, catalogue
 from core.errors import CypsError, Kind
 from core.roles import User, require
+from etl.ingest.isolated import prepare_isolated
 from etl.ingest.load import (
     AlreadyLoaded,
     CommitResult,
     Preview,
     StalePreview,
     commit,
-    prepare,
     preview,
 )
 from etl.ingest.problems import FileRefused, Invalid, Problem
@@ -72,14 +72,16 @@ def check_upload(
     """Read, check and preview a file without writing any figure; audit the outcome.
 
     The same `prepare` and `preview` as `python -m etl load`, so the page and
-    the command line always reach the same verdict on the same file.
+    the command line always reach the same verdict on the same file; here the file
+    is read in a worker process with limits (`prepare_isolated`), so a file that
+    makes the reader run away stops only that worker, and is refused and audited.
     """
     user = require(user, "upload")
     step = progress or (lambda _message: None)
     check = UploadCheck(file_name, sha256_of(content))
     step(f"Reading '{file_name}' and checking every cell…")
     try:
-        prepared = prepare(file_name, content, cat)
+        prepared = prepare_isolated(file_name, content, cat)
     except FileRefused as err:
         check.refused = str(err)
         _audit_refused(store, user, file_name, [str(err)], 1)
