@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 MIN_HISTORY_CHANGES = 6
 USUAL_SHARE = 0.9  # "usual": the month-on-month change that 9 months in 10 stay within
+# A series that never moved still moves by one whole unit (a child, a percentage point) in
+# an ordinary month: a usual change is never taken as less, so 3 becoming 4 is not flagged.
+SMALLEST_REAL_CHANGE = 1.0
 
 
 @dataclass
@@ -74,10 +77,10 @@ def _fraction_warnings(diff: pd.DataFrame, cat: Catalogue) -> list[str]:
 def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) -> list[str]:
     """Incoming values that move from the month before far more than the series usually does.
 
-    "Usually" is the change 9 months in 10 stayed within (never less than the smallest
-    step the indicator is shown in), so a series that often moves a little, or one
-    with a real trend, is not flagged every month, while a slip (182 for 18.2, a total
-    pasted in) still stands out.
+    "Usually" is the change 9 months in 10 stayed within (never less than one whole unit,
+    nor than the smallest step the indicator is shown in), so a series that often moves a
+    little, or one with a real trend, is not flagged every month, while a slip (182 for 18.2,
+    a total pasted in) still stands out.
     """
     incoming = diff[diff["status"].isin(["new", "changed"])]
     if incoming.empty or history.empty:
@@ -98,7 +101,7 @@ def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) 
         if len(typical) < MIN_HISTORY_CHANGES:
             continue
         ind = cat.get(code)
-        usual = max(float(typical.quantile(USUAL_SHARE)), 10.0**-ind.decimals)
+        usual = max(float(typical.quantile(USUAL_SHARE)), 10.0**-ind.decimals, SMALLEST_REAL_CHANGE)
         series = series.set_index("period")["value"]
         monthly = series.asfreq("MS")
         change = monthly.diff().abs()
