@@ -97,11 +97,13 @@ def _overview_problems(page, size: str) -> list[str]:
 
 def _fold_sidebar(page) -> None:
     """On a phone the sidebar opens over the page, as a person would close it: fold it."""
+    page.wait_for_timeout(800)  # a sidebar Streamlit folds itself on resizing slides away
+    sidebar = page.locator('[data-testid="stSidebar"]')
     button = page.locator('[data-testid="stSidebarCollapseButton"] button')
-    if button.count():
-        page.locator('[data-testid="stSidebar"]').hover()
+    if button.count() and sidebar.is_visible():
+        sidebar.hover()
         button.first.click()
-        page.wait_for_timeout(800)  # the sidebar slides away
+        page.wait_for_timeout(800)
 
 
 def test_overview_headline_above_the_fold_and_no_sideways_scroll_on_laptop_and_phone(
@@ -134,3 +136,21 @@ def test_overview_headline_above_the_fold_and_no_sideways_scroll_on_laptop_and_p
     page.screenshot(path=str(ARTIFACTS / "overview-390.png"))
     screenshot(page, request, "overview-390-full")
     assert not problems, "On the Overview:\n" + "\n".join(problems)
+
+
+def test_a_family_page_does_not_scroll_sideways_on_laptop_or_phone(page, request) -> None:
+    """The Re-referrals page (a chart with key events, its table and summary) at both sizes:
+    no sideways scroll, axe 0 serious or critical; screenshots to compare the event marks."""
+    problems = []
+    page.set_viewport_size(LAPTOP)
+    open_app(page)
+    visit(page, nav_links(page)["rereferrals"])
+    for size, name in ((LAPTOP, "1440"), (PHONE, "390")):
+        page.set_viewport_size(size)
+        if size is PHONE:
+            _fold_sidebar(page)
+        page.locator(".js-plotly-plot .main-svg").first.wait_for()  # Plotly draws late
+        problems += _overview_problems(page, name)
+        page.screenshot(path=str(ARTIFACTS / f"rereferrals-{name}.png"))
+        screenshot(page, request, f"rereferrals-{name}-full")
+    assert not problems, "On Re-referrals:\n" + "\n".join(problems)
