@@ -39,7 +39,7 @@ AUTH = {
 # The rule, written out independently of PERMISSIONS so a change to one is caught.
 EXPECTED = {
     MEMBER: {"view"},
-    OFFICER: {"view", "extract", "export_audit"},
+    OFFICER: {"view", "extract", "export_audit", "exempt_report"},
     DIRECTOR: set(PERMISSIONS),
 }
 
