@@ -152,3 +152,33 @@ def target_rollback_plan(
     )
     mine["effective_from"] = pd.to_datetime(mine["effective_from"]).dt.date
     return mine.merge(fallback, on=["indicator", "effective_from"], how="left")
+
+
+def revised_since_report(store: Store, report_month: dt.date) -> pd.DataFrame:
+    """Every figure revised since the previous committee report was produced.
+
+    The report for `report_month` follows the report for the month before it (P), which was
+    produced after P ended. So a figure counts as revised when: its month is P or earlier;
+    its current version (not rolled back) was submitted on or after the first day of
+    `report_month` (after P ended); and a different value for it was current before that
+    day (what the previous report showed: `old_value`). A first figure sent late has no old
+    value and is not a revision. One row per figure, with who revised it and when.
+    """
+    cutoff = dt.datetime.combine(report_month.replace(day=1), dt.time.min)
+    return store.query(
+        """
+        WITH before AS (
+            SELECT indicator, period, breakdown, value FROM active_observations
+            WHERE submitted_at < ?
+            QUALIFY row_number() OVER (
+                PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1
+        )
+        SELECT c.indicator, c.period, c.breakdown, b.value AS old_value, c.value AS new_value,
+               c.submitted_by AS revised_by, c.submitted_at AS revised_at, c.file_name
+        FROM current_observations c
+        JOIN before b USING (indicator, period, breakdown)
+        WHERE c.period < ? AND c.submitted_at >= ? AND c.value IS DISTINCT FROM b.value
+        ORDER BY c.indicator, c.period, c.breakdown
+        """,
+        [cutoff, cutoff.date(), cutoff],
+    )
