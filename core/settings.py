@@ -62,6 +62,7 @@ SETTINGS: dict[tuple[str, str], tuple[tuple[type, ...], str]] = {
     ("figures", "first_financial_year"): ((str,), "the first year figures may be for"),
     ("breakdowns", "team"): ((list,), "the council's team names"),
     ("workbook", "max_cells_per_sheet"): ((int,), "the largest sheet area read"),
+    ("breakdowns", "max_distinct"): ((int,), "most distinct breakdowns one indicator may have"),
     ("parsing", "timeout_seconds"): ((int, float), "how long reading one upload may take"),
     ("parsing", "cpu_seconds"): ((int,), "how much CPU time reading one upload may use"),
     ("parsing", "memory_mb"): ((int, float), "how much memory reading one upload may use, in MB"),

@@ -97,6 +97,11 @@ def check_upload(
     step("Comparing with the figures already loaded…")
     try:
         check.preview = preview(store, prepared, cat)
+    except Invalid as err:  # too many teams, counting those already stored
+        check.problems = err.problems
+        reasons = [p.describe() for p in err.problems[:REASONS_IN_AUDIT]]
+        _audit_refused(store, user, file_name, reasons, len(err.problems))
+        return check
     except Exception as err:
         log_failure(store, user.audit_name, "upload", err, user.role, {"file": file_name})
         raise

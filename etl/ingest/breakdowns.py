@@ -20,6 +20,7 @@ import pandas as pd
 from core.catalogue import Catalogue
 from core.settings import settings
 from etl.ingest.cells import is_missing
+from etl.ingest.problems import Problem
 
 
 def clean(text: str) -> str:
@@ -117,3 +118,33 @@ def new_names(observations: pd.DataFrame, stored: Iterable[str], cat: Catalogue)
     free = _free_codes(cat)
     rows = observations[observations["indicator"].isin(free) & (observations["breakdown"] != "")]
     return [name for name in dict.fromkeys(rows["breakdown"]) if name not in known]
+
+
+def max_distinct() -> int:
+    """The most distinct breakdown values one indicator may hold (`[breakdowns] max_distinct`)."""
+    return int(settings()["breakdowns"]["max_distinct"])
+
+
+def too_many(observations: pd.DataFrame, stored: pd.DataFrame, cap: int) -> list[Problem]:
+    """A problem for each indicator this file would take past `cap` distinct breakdowns,
+    counting those already stored (`stored`: indicator and breakdown), so no page has to
+    draw thousands of teams."""
+    named = observations[observations["breakdown"] != ""]
+    if named.empty:
+        return []
+    pairs = pd.concat([stored[["indicator", "breakdown"]], named[["indicator", "breakdown"]]])
+    counts = pairs.drop_duplicates().groupby("indicator")["breakdown"].size()
+    sheet = str(named["sheet"].iloc[0]) if "sheet" in named else ""
+    return [
+        Problem(
+            sheet,
+            None,
+            "breakdown",
+            "",
+            f"would give {code} {int(counts[code])} distinct breakdowns (teams), more than the "
+            f"{cap} an indicator may have ([breakdowns] max_distinct in data/settings.toml): "
+            "check the breakdown column for names that are not teams.",
+        )
+        for code in dict.fromkeys(named["indicator"])
+        if int(counts.get(code, 0)) > cap
+    ]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from core.catalogue import Catalogue, catalogue
 from core.errors import CypsError, Kind
 from core.settings import UploadLimits
-from etl.ingest.breakdowns import align_to_stored, new_names
+from etl.ingest.breakdowns import align_to_stored, max_distinct, new_names, too_many
 from etl.ingest.filecheck import sniff_kind
 from etl.ingest.layouts import choose_sheets, locate
 from etl.ingest.problems import Invalid, Problem
@@ -185,12 +186,23 @@ def prepare(
     )
 
 
+def _check_breakdown_count(con: Any, incoming: pd.DataFrame) -> None:
+    """Invalid when the file would give an indicator more distinct breakdowns than allowed."""
+    stored = con.execute(
+        "SELECT DISTINCT indicator, breakdown FROM current_observations WHERE breakdown <> ''"
+    ).df()
+    crowded = too_many(incoming, stored, max_distinct())
+    if crowded:
+        raise Invalid(crowded)
+
+
 def preview(store: Store, prepared: Prepared, cat: Catalogue | None = None) -> Preview:
     """What committing `prepared` would do, without writing anything."""
     cat = cat or catalogue()
     with store.connect() as con:
         stored = stored_breakdowns(con)
         incoming = align_to_stored(prepared.observations, stored, cat)
+        _check_breakdown_count(con, incoming)
         diff = figure_diff(con, incoming)
         targets = target_diff(con, prepared.targets, cat)
         history = con.execute(
@@ -235,6 +247,7 @@ def commit(
                 "landed). Nothing was loaded: check the preview again, then confirm."
             )
         incoming = align_to_stored(prepared.observations, stored_breakdowns(con), cat)
+        _check_breakdown_count(con, incoming)
         diff = figure_diff(con, incoming)
         targets = target_diff(con, prepared.targets, cat)
         to_store = diff[diff["status"] != "unchanged"]
