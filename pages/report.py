@@ -30,6 +30,7 @@ from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
 from ui import cached as data
 from ui.access import current_user, reconfirm
 from ui.frame import in_frame, no_data_message
+from ui.revisions_view import render as render_revisions
 
 
 def _html_builder(
@@ -109,6 +110,7 @@ def main() -> None:
     if reason is not None:
         st.info(reason)
 
+    render_revisions(path, version, as_at, exempt)  # what changed since the last report
     st.subheader(f"Summary of every indicator, {long_label(as_at)}")
     st.caption("This is the report's summary table, from the same figures as the Overview.")
     cat = catalogue()
