@@ -1,6 +1,6 @@
 """The page, the committee report and `extract --spc` read every month's SPC the same way.
 
-Three places show an SPC reading: the indicator page and the Overview (ui.indicator_view), the
+Three places show an SPC reading: the indicator page and the Overview (through ui.cached), the
 committee report (its summary table and each indicator's SPC paragraph), and the officers'
 extract with `--spc`. Hypothesis picks an indicator and a month of the sample, built as the
 dashboard builds it; all three must give the same variation, rule and icons.
@@ -31,7 +31,7 @@ from etl.outputs.extract_filter import build_filter
 from etl.outputs.publication import PublicationRules
 from etl.store.database import Store
 from presentation.report import html as report
-from ui import indicator_view as page
+from ui import cached as page  # the cached reads the indicator page and the Overview draw
 
 CAT = catalogue()
 SAMPLE_MONTHS = [add_months(dt.date(2014, 4, 1), n) for n in range(36)]
