@@ -30,6 +30,7 @@ from etl.outputs.extract import extract
 from etl.outputs.extract_filter import build_filter
 from etl.outputs.publication import PublicationRules
 from etl.store.database import Store
+from presentation.report import families
 from presentation.report import html as report
 from ui import cached as page  # the cached reads the indicator page and the Overview draw
 
@@ -47,7 +48,9 @@ def store(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> St
 
 @pytest.fixture(scope="module")
 def inputs(store: Store) -> report.ReportInputs:
-    return report.read_inputs(store, CAT)
+    # The exempt version: every figure, so the readings compare like with like (the public
+    # version leaves out what it suppresses; tests/presentation/test_report_disclosure.py).
+    return report.read_inputs(store, CAT, exempt=True)
 
 
 def icon_key(row: pd.Series) -> str:
@@ -57,10 +60,10 @@ def icon_key(row: pd.Series) -> str:
     return "common_cause" if row["variation"] == "common" else f"{row['variation']}_{row['side']}"
 
 
-def report_paragraph(inputs: report.ReportInputs, code: str, as_at: dt.date) -> str:
+def report_paragraph(inputs: families.ReportInputs, code: str, as_at: dt.date) -> str:
     """The report's SPC paragraph for one indicator, as text."""
     card = report.report_scorecard(inputs, CAT, as_at).set_index("code")
-    section = report._indicator(CAT.get(code), CAT, inputs, card.loc[code], as_at)
+    section = families.indicator_section(CAT.get(code), CAT, inputs, card.loc[code], as_at)
     found = re.search(r'<p class="spc"><strong>SPC, [^<]*</strong> (.*?)</p>', section)
     return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else ""
 
