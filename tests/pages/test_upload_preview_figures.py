@@ -57,7 +57,10 @@ def test_a_correction_shows_old_to_new_and_the_status_it_will_have(
     assert rows[REF]["Month"] == "March 2017" and rows[REF]["Figure"] == "Changed"
     assert (rows[REF]["Now"], rows[REF]["After loading"]) == (old, "61.0%")
     assert rows[REF]["Status"] == "Off target"  # far below any target the sample sets
-    assert rows["Referrals received"]["Figure"] == "New" and rows["Referrals received"]["Now"] == "no figure"
+    assert (
+        rows["Referrals received"]["Figure"] == "New"
+        and rows["Referrals received"]["Now"] == "no figure"
+    )
 
 
 def test_the_filter_shows_only_the_changed_figures(at: AppTest) -> None:
