@@ -23,15 +23,16 @@ from analysis.scorecard import (
 )
 from core.catalogue import catalogue
 from core.periods import add_months, long_label
+from presentation.palette import BLACK, DARK_BLUE, STATUS_GREEN, STATUS_RED, STATUS_YELLOW
 from ui import cached as data
 from ui.frame import in_frame, no_data_message
 from ui.headline import scorecard_cards, show_headline, table_container
 from ui.navigation import page_handle
 
 STATUS_STYLE = {
-    "✔": "background-color: #00703C; color: white",
-    "▲": "background-color: #FFDD00; color: #0B0C0C",
-    "✖": "background-color: #D4351C; color: white",
+    "✔": f"background-color: {STATUS_GREEN}; color: white",
+    "▲": f"background-color: {STATUS_YELLOW}; color: {BLACK}",
+    "✖": f"background-color: {STATUS_RED}; color: white",
 }
 # Streamlit's data grid wraps a cell's text only in rows taller than 64px: long indicator
 # names then wrap onto a second line instead of being cut off (issue 16 §2).
@@ -82,7 +83,7 @@ def _table(rows: pd.DataFrame, key: str) -> None:
             "Last 13 months": st.column_config.LineChartColumn(
                 width=WIDTHS["Last 13 months"],
                 help="The month chosen and the twelve before it; gaps are missing months",
-                color="#12436D",
+                color=DARK_BLUE,
             ),
             "Better if": st.column_config.TextColumn(
                 width=WIDTHS["Better if"],

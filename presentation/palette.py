@@ -15,8 +15,10 @@ BLACK = "#0B0C0C"  # text, axes, the target line
 DARK_GREY = "#505A5F"  # secondary text, key events
 MID_GREY = "#B1B4B6"  # financial-year rules, table borders
 SECONDARY_GREY = "#6F777B"  # common-cause SPC points
+PALE_MID_GREY = "#BFC1C3"  # not started (improvement plan)
 LIGHT_GREY = "#E5E5E5"  # grid lines
 PALE_GREY = "#F3F2F1"  # table headings
+NOTE_GREY = "#383F43"  # small print in the report
 LINK_BLUE = "#1D70B8"
 WHITE = "#FFFFFF"
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from presentation import palette
+
 # The width below which the scorecard is shown as cards (a phone held upright).
 PHONE_MAX_WIDTH_PX = 640
 TABLE_KEY = "scorecard-table"  # container keys start with these; Streamlit adds st-key-<key>
@@ -26,9 +28,9 @@ CSS = f"""
 :focus-visible,
 [data-testid="stDataFrame"]:focus-within,
 [data-testid="stPlotlyChart"]:focus-within {{
-  outline: 3px solid #0B0C0C !important;
+  outline: 3px solid {palette.BLACK} !important;
   outline-offset: 3px !important;
-  box-shadow: 0 0 0 3px #FFDD00 !important;
+  box-shadow: 0 0 0 3px {palette.STATUS_YELLOW} !important;
 }}
 /* No sideways scrolling of the page on a phone: long words and wide blocks wrap. */
 [data-testid="stMain"] {{ overflow-x: hidden; }}
@@ -49,7 +51,7 @@ CSS = f"""
   [data-testid="stMainBlockContainer"] {{ padding-left: 1rem; padding-right: 1rem; }}
 }}
 .st-key-headline {{
-  border-left: 6px solid #1D70B8;
+  border-left: 6px solid {palette.LINK_BLUE};
   padding-left: 1rem;
 }}
 </style>

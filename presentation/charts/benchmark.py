@@ -16,12 +16,14 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-COUNCIL_COLOUR = "#F46A25"  # orange: the council
-NEIGHBOUR_COLOUR = "#12436D"  # dark blue: its neighbours
-ENGLAND_COLOUR = "#0B0C0C"
-AVERAGE_COLOUR = "#801650"
-RANK_COLOUR = "#12436D"
-BREAK_COLOUR = "#505A5F"
+from presentation.palette import BLACK, DARK_BLUE, DARK_GREY, DARK_PINK, LIGHT_GREY, ORANGE, WHITE
+
+COUNCIL_COLOUR = ORANGE  # orange: the council
+NEIGHBOUR_COLOUR = DARK_BLUE  # dark blue: its neighbours
+ENGLAND_COLOUR = BLACK
+AVERAGE_COLOUR = DARK_PINK
+RANK_COLOUR = DARK_BLUE
+BREAK_COLOUR = DARK_GREY
 FONT = "Arial, Helvetica, sans-serif"
 UNIT_AXIS = {"percent": "Per cent (%)", "count": "Number", "number": "Average number"}
 BETTER = {
@@ -35,10 +37,10 @@ THIS_COUNCIL = "this council"
 def _layout(fig: go.Figure, title: str, subtitle: str, height: int) -> None:
     fig.update_layout(
         template="simple_white",
-        font={"family": FONT, "size": 14, "color": "#0B0C0C"},
+        font={"family": FONT, "size": 14, "color": BLACK},
         title={
             "text": title,
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": "#505A5F"}},
+            "subtitle": {"text": subtitle, "font": {"size": 13, "color": DARK_GREY}},
             "x": 0,
             "xanchor": "left",
         },
@@ -88,7 +90,7 @@ def comparison_bar_chart(
                 "color": [COUNCIL_COLOUR if c else NEIGHBOUR_COLOUR for c in bars["is_council"]],
                 "pattern": {
                     "shape": ["/" if c else "" for c in bars["is_council"]],
-                    "fgcolor": "#FFFFFF",
+                    "fgcolor": WHITE,
                     "solidity": 0.35,
                 },
             },
@@ -103,7 +105,7 @@ def comparison_bar_chart(
         if not ok:  # a symbol, never a zero bar
             fig.add_annotation(
                 x=0, y=label, text=display, showarrow=False, xanchor="left",
-                font={"size": 13, "color": "#505A5F"},
+                font={"size": 13, "color": DARK_GREY},
             )  # fmt: skip
     for line, colour, dash, position in (
         (england, ENGLAND_COLOUR, "dash", "top"),
@@ -137,7 +139,7 @@ def comparison_bar_chart(
         ticksuffix="%" if unit == "percent" else "",
         tickformat=",",
         showgrid=True,
-        gridcolor="#E5E5E5",
+        gridcolor=LIGHT_GREY,
         rangemode="tozero",
     )
     return fig
@@ -224,7 +226,7 @@ def rank_trend_chart(
         range=[most + 8, -8],
         tickvals=ticks,
         showgrid=True,
-        gridcolor="#E5E5E5",
+        gridcolor=LIGHT_GREY,
     )
     fig.update_xaxes(
         title_text="Year", type="category", categoryorder="array", categoryarray=categories

@@ -15,17 +15,27 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.plan import ALL_THEMES, PROGRESS_ORDER
+from presentation.palette import (
+    BLACK,
+    DARK_BLUE,
+    DARK_GREY,
+    DARK_PINK,
+    LIGHT_GREY,
+    ORANGE,
+    PALE_MID_GREY,
+    TURQUOISE,
+)
 
 FONT = "Arial, Helvetica, sans-serif"
 # Complete, On track, At risk, Off track, Not started: the DfE analytical palette, then grey.
 STATUS_STYLE = {
-    "Complete": ("#12436D", ""),
-    "On track": ("#28A197", "/"),
-    "At risk": ("#F46A25", "."),
-    "Off track": ("#801650", "x"),
-    "Not started": ("#BFC1C3", "-"),
+    "Complete": (DARK_BLUE, ""),
+    "On track": (TURQUOISE, "/"),
+    "At risk": (ORANGE, "."),
+    "Off track": (DARK_PINK, "x"),
+    "Not started": (PALE_MID_GREY, "-"),
 }
-OUTLINE = "#0B0C0C"
+OUTLINE = BLACK
 COLUMNS = 3
 
 
@@ -61,10 +71,10 @@ def _layout(fig: go.Figure, title: str, subtitle: str, height: int) -> None:
     fig.update_layout(
         template="simple_white",
         barmode="stack",
-        font={"family": FONT, "size": 14, "color": "#0B0C0C"},
+        font={"family": FONT, "size": 14, "color": BLACK},
         title={
             "text": title,
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": "#505A5F"}},
+            "subtitle": {"text": subtitle, "font": {"size": 13, "color": DARK_GREY}},
             "x": 0,
             "xanchor": "left",
         },
@@ -74,7 +84,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, height: int) -> None:
         hoverlabel={"font": {"family": FONT, "size": 14}},
         bargap=0.25,
     )
-    fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5", rangemode="tozero", tickformat="d")
+    fig.update_yaxes(showgrid=True, gridcolor=LIGHT_GREY, rangemode="tozero", tickformat="d")
     fig.update_xaxes(showgrid=False, ticks="outside", tickangle=-45)
 
 
