@@ -23,7 +23,7 @@ SHOWN_AS: dict[Kind, tuple[str, str, str]] = {
     Kind.INVALID_REQUEST: ("warning", "⚠️", "Change the choices above and try again."),
     Kind.CONFLICT: ("warning", "⚠️", "Look at the page again, then try once more."),
     Kind.NOT_FOUND: ("info", "ℹ️", ""),
-    Kind.DATABASE_BUSY: ("warning", "⏳", "Try again in a moment."),
+    Kind.DATABASE_BUSY: ("error", "⏳", "Try again in a moment."),
     Kind.DATABASE_DAMAGED: ("error", "⚠️", ""),
     Kind.NOT_ALLOWED: ("error", "🔒", "If you need it, ask for access."),
     Kind.CONFIGURATION: ("error", "⚙️", "The team that runs the dashboard needs to correct it."),

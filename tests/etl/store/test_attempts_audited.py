@@ -99,7 +99,7 @@ def test_an_upload_that_crashes_on_the_page_is_recorded_as_failed(
     def reader_crashes(*_args, **_kwargs):
         raise RecursionError("maximum recursion depth exceeded while parsing")
 
-    monkeypatch.setattr(upload_flow, "prepare", reader_crashes)
+    monkeypatch.setattr(upload_flow, "prepare_isolated", reader_crashes)
     with pytest.raises(RecursionError):
         upload_flow.check_upload(store, DIRECTOR_USER, "deep.xlsx", xlsx(ROWS))
     event = _last(store)
