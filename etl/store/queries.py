@@ -168,12 +168,13 @@ def revised_since_report(store: Store, report_month: dt.date) -> pd.DataFrame:
     return store.query(
         """
         WITH before AS (
-            SELECT indicator, period, breakdown, value FROM active_observations
-            WHERE submitted_at < ?
+            SELECT indicator, period, breakdown, value, numerator, denominator
+            FROM active_observations WHERE submitted_at < ?
             QUALIFY row_number() OVER (
                 PARTITION BY indicator, period, breakdown ORDER BY submission_id DESC) = 1
         )
         SELECT c.indicator, c.period, c.breakdown, b.value AS old_value, c.value AS new_value,
+               b.numerator AS old_numerator, b.denominator AS old_denominator,
                c.submitted_by AS revised_by, c.submitted_at AS revised_at, c.file_name
         FROM current_observations c
         JOIN before b USING (indicator, period, breakdown)

@@ -4,7 +4,8 @@ What the select commission reads before its meeting: a cover, a summary table of
 indicator (value, target, RAG, direction of travel, the two SPC icons), the latest published
 national figures, then one section per family with each indicator's chart, its summary
 sentence, the SPC reading and the directors' commentary for that month, and the notes and
-sources at the end.
+sources at the end. After the summary, what changed since the last report: every figure revised
+since the previous month's report was produced (`presentation.report.revisions`).
 
 It is built from the same functions as the pages (`analysis.scorecard.build_scorecard` and
 `display_table`, `analysis.summary.summary_sentence`, `analysis.spc_view.indicator_spc`, the
@@ -49,6 +50,8 @@ from etl.store.database import Store
 from presentation.report.families import ReportInputs, family_sections
 from presentation.report.plan import CONTENTS_ITEM as PLAN_CONTENTS
 from presentation.report.plan import plan_section
+from presentation.report.revisions import CONTENTS_ITEM as REVISIONS_CONTENTS
+from presentation.report.revisions import revisions_section, revisions_table
 from presentation.report.style import CSS, EXEMPT_CSS
 
 SUMMARY_COLUMNS = [
@@ -285,6 +288,15 @@ def build_report_html(
         )
         return _document(title, cover + empty + _notes(cat), exempt)
     card = report_scorecard(inputs, cat, as_at)
+    revised = revisions_table(
+        queries.revised_since_report(store, as_at),
+        inputs.commentary,
+        cat,
+        exempt=exempt,
+        now=inputs.figures,
+    )
+    summary_item = '<li><a href="#summary">Summary of every indicator</a></li>'
+    cover = cover.replace(summary_item, summary_item + REVISIONS_CONTENTS, 1)
     plan = plan_section(store, as_at)  # the improvement plan, when one has been loaded
     if plan:
         cover = cover.replace('<li><a href="#notes">', PLAN_CONTENTS + '<li><a href="#notes">', 1)
@@ -292,6 +304,7 @@ def build_report_html(
         title,
         cover
         + _summary(cat, card, inputs, as_at)
+        + revisions_section(revised, as_at, inputs.figures)
         + family_sections(cat, card, inputs, as_at)
         + plan
         + _notes(cat),

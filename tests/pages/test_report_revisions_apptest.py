@@ -30,6 +30,11 @@ def test_the_april_report_lists_the_revision_sent_in_april(
     at.session_state["demo_role"] = "director"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    (public,) = [d.value for d in at.dataframe if "Revised by" in d.value.columns]
+    # the public version (the default) hides what the public report hides: a percentage of
+    # children whose numbers cannot be checked (this file gave none) shows the symbol
+    assert public[["Was", "Now"]].values.tolist() == [["c", "c"]]
+    at.radio(key="report_version").set_value("Exempt").run()
     (table,) = [d.value for d in at.dataframe if "Revised by" in d.value.columns]
     assert table.to_dict("records") == [
         {
