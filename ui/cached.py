@@ -15,21 +15,25 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis.scorecard import build_scorecard, headline_breakdown
+from analysis.breakdowns import TeamChoice, choose_breakdowns, only_shown
+from analysis.scorecard import build_scorecard, headline_breakdown, months_with_data
 from analysis.spc_view import SpcResult, headline_series, indicator_spc
 from core.catalogue import catalogue
+from core.periods import add_months
 from core.settings import database_path
 from etl.benchmarks import latest as benchmark_latest
 from etl.benchmarks.chart_lines import comparator_lines
 from etl.benchmarks.comparison import Comparison, comparison, rank_trend
 from etl.benchmarks.published import CouncilArea, council_area, council_years_by_measure
+from etl.ingest.breakdowns import max_distinct
 from etl.outputs.extract import Extract, extract
 from etl.outputs.extract_filter import ExtractFilter
 from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sample
 from etl.store import plan_snapshots, queries
 from etl.store.database import Store
 from presentation.charts.layout import ReferenceLine
-from ui.figures import build_indicator_figures, build_spc_figure
+from presentation.overview import OverviewModel, build_overview
+from ui.figures import build_indicator_figures, build_spc_figure, in_range
 
 
 def store() -> Store:
@@ -142,6 +146,25 @@ def latest_benchmarks(path: str, data_version: str, as_at: dt.date | None = None
     return benchmark_latest.latest_benchmarks(Store(path), as_at=as_at)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def months(path: str, data_version: str) -> list[dt.date]:
+    """Every month with a figure, newest first: the Overview's "as at" choices."""
+    return months_with_data(current_values(path, data_version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def overview_model(path: str, data_version: str, as_at: dt.date) -> OverviewModel:
+    """The whole Overview for a month (headline, scorecards as HTML, comparisons), built
+    once per data version and shared, unpickled, by every session: nothing may change it."""
+    cat = catalogue()
+    before = add_months(as_at, -1)
+    current = scorecard(path, data_version, as_at)
+    known = months(path, data_version)
+    previous = scorecard(path, data_version, before) if before in known else current.iloc[0:0]
+    national = latest_benchmarks(path, data_version, as_at)
+    return build_overview(current, previous, national, cat, as_at, before)
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcResult:
     """An indicator's XmR chart and icons up to a month (computed on all earlier months)."""
@@ -178,8 +201,10 @@ def indicator_figures(
     st.plotly_chart a dict, rebuilds and revalidates it at the same cost. The
     figures are shared between sessions, so nothing may modify them.
     """
+    values = current_values(path, data_version)
+    choice = team_choice(path, data_version, code, first, last)  # at most the cap's teams
     return build_indicator_figures(
-        current_values(path, data_version),
+        only_shown(values, code, choice),
         targets(path, data_version),
         comparators(path, data_version, code),
         code,
@@ -187,6 +212,17 @@ def indicator_figures(
         last,
         extra_lines,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def team_choice(
+    path: str, data_version: str, code: str, first: dt.date, last: dt.date
+) -> TeamChoice:
+    """The teams an indicator's chart and table show for first..last: at most
+    `[breakdowns] max_distinct`, chosen by `analysis.breakdowns.choose_breakdowns`."""
+    indicator = catalogue().get(code)
+    mine = in_range(current_values(path, data_version), indicator, first, last)
+    return choose_breakdowns(mine, indicator.polarity, max_distinct())
 
 
 # --- How we compare and the extract preview -------------------------------------------------

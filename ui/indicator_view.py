@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analysis.breakdowns import left_out_sentence, only_shown
 from analysis.indicator_month import indicator_months
 from analysis.rag import RAG_ICONS, RAG_WORDS
 from analysis.scorecard import headline_breakdown
@@ -203,7 +204,9 @@ def render_indicator(
         return
     headline = headline_breakdown(indicator, cat)
     series = headline_rows(mine, indicator, headline)
-    parts = mine[mine["breakdown"] != WHOLE_AUTHORITY]
+    choice = data.team_choice(path, data_version, indicator.code, first, last)
+    parts = only_shown(mine[mine["breakdown"] != WHOLE_AUTHORITY], indicator.code, choice)
+    left_out = left_out_sentence(choice, "teams" if indicator.breakdown == "team" else "values")
     figures = data.indicator_figures(
         path, data_version, indicator.code, first, last, tuple(reference_lines or ())
     )
@@ -230,6 +233,8 @@ def render_indicator(
         st.plotly_chart(
             extra, width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}_{n}"
         )
+    if left_out and len(figures) > 1:
+        st.caption(left_out)  # the team chart is bounded to the cap: say what it leaves out
     _about(indicator)
     render_linked_actions(indicator, path, data_version, last)  # the improvement plan's actions
     with st.expander("The figures as a table", expanded=True):
@@ -241,4 +246,6 @@ def render_indicator(
                 _figures_table(indicator, series, targets)
             if not parts.empty:
                 st.markdown("**By team**")
+                if left_out:
+                    st.caption(left_out)
                 _breakdown_table(indicator, parts, sorted(set(parts["breakdown"])))
