@@ -15,16 +15,15 @@ import datetime as dt
 import io
 
 from openpyxl import Workbook
-from openpyxl.comments import Comment
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.plan import STATUSES
 from core.catalogue import Catalogue, catalogue
 from core.periods import ACCEPTED_FORMS
 from etl.ingest.plan_sheet import ACTIONS_SHEET, PLAN_COLUMNS
-from etl.outputs.template import HEADER_FILL, HEADER_FONT, MONTH_FORMAT, SECTION_FONT, TITLE_FONT
+from etl.outputs import sheet_style as style
 
 PLAN_TEMPLATE_FILE_NAME = "cyps-improvement-plan-template.xlsx"
 TEMPLATE_ROWS = 1000
@@ -99,18 +98,11 @@ def build_plan_template(cat: Catalogue | None = None) -> bytes:
     return out.getvalue()
 
 
-def _header(ws: Worksheet, row: int, headers: tuple[str, ...]) -> None:
-    for col, name in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-
-
 def _instructions(ws: Worksheet, cat: Catalogue) -> None:
     ws.title = "instructions"
     ws.column_dimensions["A"].width = 16
-    lines = [
-        ("How to send a snapshot of the improvement plan", TITLE_FONT),
+    lines: list[tuple[str, Font | None]] = [
+        ("How to send a snapshot of the improvement plan", style.TITLE_FONT),
         ("", None),
         ("1. One row per action on the 'actions' sheet, under the headings.", None),
         ("2. ref, theme, action, lead, due and status are required for every action.", None),
@@ -134,61 +126,47 @@ def _instructions(ws: Worksheet, cat: Catalogue) -> None:
             None,
         ),
     ]
-    for row, (text, font) in enumerate(lines, start=1):
-        cell = ws.cell(row=row, column=1, value=text)
-        if font:
-            cell.font = font
-    row = len(lines) + 2
-    ws.cell(row=row, column=1, value="Example rows (for the 'actions' sheet)").font = SECTION_FONT
-    _header(ws, row + 1, PLAN_COLUMNS)
-    for offset, example in enumerate(example_rows(cat), start=2):
-        for col, value in enumerate(example, start=1):
-            cell = ws.cell(row=row + offset, column=col, value=value)
-            if isinstance(value, dt.date):
-                cell.number_format = MONTH_FORMAT if col == 5 else DATE_FORMAT
+    style.write_lines(ws, lines)
+    style.write_examples(
+        ws,
+        len(lines) + 2,
+        "Example rows (for the 'actions' sheet)",
+        PLAN_COLUMNS,
+        example_rows(cat),
+        date_format=DATE_FORMAT,
+        formats={"due": style.MONTH_FORMAT},
+    )
 
 
 def _actions(ws: Worksheet, cat: Catalogue) -> None:
-    _header(ws, 1, PLAN_COLUMNS)
-    for col, name in enumerate(PLAN_COLUMNS, start=1):
-        ws.cell(row=1, column=col).comment = Comment(COLUMN_HELP[name], "CYPS Performance")
-        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(name, 14)
-    ws.freeze_panes = "A2"
-    last = TEMPLATE_ROWS + 1
+    style.header_sheet(ws, PLAN_COLUMNS, COLUMN_HELP, WIDTHS, 14)
     letter = {name: get_column_letter(i) for i, name in enumerate(PLAN_COLUMNS, start=1)}
     ws.column_dimensions[letter["ref"]].number_format = "@"  # text, so 2.10 stays 2.10
-    statuses = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUSES) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Not a status",
-        error="Choose a status from the list: " + ", ".join(STATUSES) + ".",
-        promptTitle="Status",
+    style.list_validation(
+        ws,
+        style.below_header(letter["status"], TEMPLATE_ROWS),
+        style.quoted_list(STATUSES),
+        title="Status",
         prompt="Choose the action's status from the list.",
-        showInputMessage=True,
+        error_title="Not a status",
+        error="Choose a status from the list: " + ", ".join(STATUSES) + ".",
     )
-    statuses.add(f"{letter['status']}2:{letter['status']}{last}")
-    due = DataValidation(
-        allow_blank=True,
-        promptTitle="Due month",
-        prompt=f"Accepted: {ACCEPTED_FORMS}"[:255],
-        showInputMessage=True,
+    style.prompt_validation(
+        ws,
+        style.below_header(letter["due"], TEMPLATE_ROWS),
+        "Due month",
+        f"Accepted: {ACCEPTED_FORMS}",
     )
-    due.add(f"{letter['due']}2:{letter['due']}{last}")
-    codes = DataValidation(
-        allow_blank=True,
-        promptTitle="Indicators",
-        prompt="Optional: indicator codes separated by commas (see the indicators sheet).",
-        showInputMessage=True,
+    style.prompt_validation(
+        ws,
+        style.below_header(letter["indicators"], TEMPLATE_ROWS),
+        "Indicators",
+        "Optional: indicator codes separated by commas (see the indicators sheet).",
     )
-    codes.add(f"{letter['indicators']}2:{letter['indicators']}{last}")
-    for validation in (statuses, due, codes):
-        ws.add_data_validation(validation)
 
 
 def _indicators(ws: Worksheet, cat: Catalogue) -> None:
-    _header(ws, 1, ("code", "name"))
+    style.write_header(ws, 1, ("code", "name"))
     for row, ind in enumerate(cat.indicators, start=2):
         ws.cell(row=row, column=1, value=ind.code)
         ws.cell(row=row, column=2, value=ind.name)

@@ -22,27 +22,21 @@ import io
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.catalogue import Catalogue, Indicator, catalogue
 from core.periods import ACCEPTED_FORMS
 from etl.ingest.cells import MISSING_MARKERS
 from etl.ingest.layouts import LONG_COLUMNS
+from etl.outputs import sheet_style as style
 
 DATA_COLUMNS = LONG_COLUMNS
 TARGET_HEADERS = ("indicator", "effective from", "target", "amber tolerance")
 INDICATOR_HEADERS = ("code", "name", "unit", "better", "breakdowns")
-MONTH_FORMAT = "mmm yyyy"
 # Rows of the data sheet that carry the drop-downs; far more than a month's figures need.
 TEMPLATE_ROWS = 5000
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12)
 
 COLUMN_HELP = {
     "indicator": "Required. The indicator's code: choose it from the drop-down "
@@ -112,20 +106,13 @@ def example_rows(cat: Catalogue) -> list[tuple[object, ...]]:
     return rows
 
 
-def _write_header(ws: Worksheet, row: int, headers: tuple[str, ...]) -> None:
-    for col, name in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-
-
 def _instructions(ws: Worksheet, cat: Catalogue) -> None:
     ws.title = "instructions"
     ws.column_dimensions["A"].width = 24
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 22
     lines: list[tuple[str, Font | None]] = [
-        ("How to send this month's figures", TITLE_FONT),
+        ("How to send this month's figures", style.TITLE_FONT),
         ("", None),
         ("1. Put one figure per row on the 'data' sheet, under the headings.", None),
         ("2. Choose the indicator from the drop-down in column A.", None),
@@ -181,21 +168,13 @@ def _instructions(ws: Worksheet, cat: Catalogue) -> None:
             None,
         ),
     ]
-    for row, (text, font) in enumerate(lines, start=1):
-        cell = ws.cell(row=row, column=1, value=text)
-        if font:
-            cell.font = font
+    style.write_lines(ws, lines)
     row = len(lines) + 2
-    ws.cell(row=row, column=1, value="Example rows (for the 'data' sheet)").font = SECTION_FONT
-    _write_header(ws, row + 1, DATA_COLUMNS)
-    for offset, example in enumerate(example_rows(cat), start=2):
-        for col, value in enumerate(example, start=1):
-            cell = ws.cell(row=row + offset, column=col, value=value)
-            if isinstance(value, dt.date):
-                cell.number_format = MONTH_FORMAT
-    row += len(example_rows(cat)) + 3
-    ws.cell(row=row, column=1, value="The indicators").font = SECTION_FONT
-    _write_header(ws, row + 1, ("code", "name", "unit", "breakdown"))
+    examples = example_rows(cat)
+    style.write_examples(ws, row, "Example rows (for the 'data' sheet)", DATA_COLUMNS, examples)
+    row += len(examples) + 3
+    ws.cell(row=row, column=1, value="The indicators").font = style.SECTION_FONT
+    style.write_header(ws, row + 1, ("code", "name", "unit", "breakdown"))
     for offset, ind in enumerate(cat.uploadable, start=2):
         unit = "percent points (0 to 100)" if ind.is_percent else ind.unit
         for col, value in enumerate((ind.code, ind.name, unit, breakdown_rule(ind, cat)), start=1):
@@ -204,67 +183,49 @@ def _instructions(ws: Worksheet, cat: Catalogue) -> None:
         line[0].alignment = Alignment(wrap_text=False)
 
 
+def _codes(cat: Catalogue) -> str:
+    """The drop-down source for indicator codes: the code column of the indicators sheet."""
+    return f"=indicators!$A$2:$A${len(cat.uploadable) + 1}"
+
+
 def _data_sheet(ws: Worksheet, cat: Catalogue) -> None:
-    _write_header(ws, 1, DATA_COLUMNS)
-    for col, name in enumerate(DATA_COLUMNS, start=1):
-        ws.cell(row=1, column=col).comment = Comment(COLUMN_HELP[name], "CYPS Performance")
-        ws.column_dimensions[get_column_letter(col)].width = 40 if name == "commentary" else 18
-    ws.column_dimensions["B"].number_format = MONTH_FORMAT
-    ws.freeze_panes = "A2"
-    last = TEMPLATE_ROWS + 1
-    codes = DataValidation(
-        type="list",
-        formula1=f"=indicators!$A$2:$A${len(cat.uploadable) + 1}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Not an indicator code",
-        error="Choose an indicator code from the list (the indicators sheet lists them all).",
-        promptTitle="Indicator",
+    style.header_sheet(ws, DATA_COLUMNS, COLUMN_HELP, {"commentary": 40}, 18)
+    ws.column_dimensions["B"].number_format = style.MONTH_FORMAT
+    style.list_validation(
+        ws,
+        style.below_header("A", TEMPLATE_ROWS),
+        _codes(cat),
+        title="Indicator",
         prompt="Choose the indicator's code from the list.",
-        showInputMessage=True,
+        error_title="Not an indicator code",
+        error="Choose an indicator code from the list (the indicators sheet lists them all).",
     )
-    codes.add(f"A2:A{last}")
-    months = DataValidation(
-        allow_blank=True,
-        promptTitle="Month",
-        prompt=f"Accepted: {ACCEPTED_FORMS}"[:255],
-        showInputMessage=True,
+    style.prompt_validation(
+        ws, style.below_header("B", TEMPLATE_ROWS), "Month", f"Accepted: {ACCEPTED_FORMS}"
     )
-    months.add(f"B2:B{last}")
-    ws.add_data_validation(codes)
-    ws.add_data_validation(months)
     bands = [v for values in cat.breakdown_values.values() for v in values]
     if bands:
-        breakdowns = DataValidation(
-            type="list",
-            formula1='"' + ",".join(bands) + '"',
-            allow_blank=True,
-            showErrorMessage=False,  # team names are the council's own: any text is allowed
-            promptTitle="Breakdown",
+        # No error: team names are the council's own, so any text is allowed.
+        style.list_validation(
+            ws,
+            style.below_header("C", TEMPLATE_ROWS),
+            style.quoted_list(bands),
+            title="Breakdown",
             prompt="Empty for the whole authority; a distance band or your team's name.",
-            showInputMessage=True,
         )
-        breakdowns.add(f"C2:C{last}")
-        ws.add_data_validation(breakdowns)
 
 
 def _targets_sheet(ws: Worksheet, cat: Catalogue) -> None:
-    _write_header(ws, 1, TARGET_HEADERS)
+    style.write_header(ws, 1, TARGET_HEADERS)
     for col in range(1, len(TARGET_HEADERS) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 18
-    ws.column_dimensions["B"].number_format = MONTH_FORMAT
+    ws.column_dimensions["B"].number_format = style.MONTH_FORMAT
     ws.freeze_panes = "A2"
-    codes = DataValidation(
-        type="list",
-        formula1=f"=indicators!$A$2:$A${len(cat.uploadable) + 1}",
-        allow_blank=True,
-    )
-    codes.add(f"A2:A{TEMPLATE_ROWS + 1}")
-    ws.add_data_validation(codes)
+    style.list_validation(ws, style.below_header("A", TEMPLATE_ROWS), _codes(cat))
 
 
 def _indicators_sheet(ws: Worksheet, cat: Catalogue) -> None:
-    _write_header(ws, 1, INDICATOR_HEADERS)
+    style.write_header(ws, 1, INDICATOR_HEADERS)
     for row, ind in enumerate(cat.uploadable, start=2):
         unit = "percent points (0 to 100)" if ind.is_percent else ind.unit
         values = (ind.code, ind.name, unit, ind.better, breakdown_rule(ind, cat))
