@@ -37,12 +37,18 @@ from ui.upload_flow import (
 )
 from ui.upload_tables import (
     PROBLEM_COLUMNS,
+    SHOW_ALL,
+    SHOW_CHOICES,
+    WARNING_COLUMN,
     changed_values,
+    choice_label,
     counts_by_indicator,
     figures_to_load,
     problems_frame,
     problems_xlsx,
+    shown_figures,
     target_changes,
+    wrapped_row_height,
 )
 
 FIX_COLUMN = PROBLEM_COLUMNS["message"]  # the longest text on the page: given the most room
@@ -111,10 +117,12 @@ def _show_problems(check: UploadCheck) -> None:
         f"**{count} problem{'s' if count != 1 else ''} found in {md(check.file_name)}. "
         "Nothing was loaded.** Correct them in your file and upload it again."
     )
-    st.dataframe(
-        problems_frame(check.problems),
+    problems = problems_frame(check.problems)
+    st.dataframe(  # rows tall enough that every fix is read in full, wrapped
+        problems,
         hide_index=True,
         width="stretch",
+        row_height=wrapped_row_height(problems[FIX_COLUMN]),
         column_config={FIX_COLUMN: st.column_config.TextColumn(FIX_COLUMN, width="large")},
     )
     st.download_button(
@@ -170,18 +178,29 @@ def _show_preview(check: UploadCheck) -> None:
 
 
 def _figures_listed(preview: Preview) -> None:
-    """Every new and changed figure, old → new and the status it will have, with a filter."""
+    """Every new and changed figure, old → new, the status it will have and any warning,
+    with a filter for all, new, changed or warned-about figures (each with its count)."""
     in_force = data.targets(str(data.store().path), data.version())
-    table = figures_to_load(preview, in_force)
-    if table.empty:
+    every = figures_to_load(preview, in_force)
+    if every.empty:
         return
     st.markdown("**Every new and changed figure, and the status it will have**")
     shown = st.segmented_control(
-        "Show", ["All", "New", "Changed"], default="All", key="upload_figures_filter"
+        "Show",
+        SHOW_CHOICES,
+        default=SHOW_ALL,
+        format_func=lambda choice: choice_label(every, choice),
+        key="upload_figures_filter",
     )
-    if shown in ("New", "Changed"):
-        table = table[table["Figure"] == shown]
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = shown_figures(every, shown)
+    warned = bool((every[WARNING_COLUMN] != "").any())
+    st.dataframe(
+        table if warned else table.drop(columns=WARNING_COLUMN),
+        hide_index=True,
+        width="stretch",
+        row_height=wrapped_row_height(table[WARNING_COLUMN], chars_per_line=40),
+        column_config={WARNING_COLUMN: st.column_config.TextColumn(WARNING_COLUMN, width="large")},
+    )
 
 
 def _confirm(check: UploadCheck) -> None:

@@ -7,6 +7,7 @@ problems workbook), so every table can be tested without a browser.
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
 from openpyxl import Workbook
@@ -144,13 +145,45 @@ def changed_values(checked: Preview, cat: Catalogue | None = None) -> pd.DataFra
 
 
 FIGURE_KINDS = {"new": "New", "changed": "Changed"}
+WARNING_COLUMN = "Worth a second look"
+# The preview's filter: what each choice keeps of `figures_to_load`'s rows.
+SHOW_ALL, SHOW_WARNINGS = "All", "With warnings"
+SHOW_CHOICES = (SHOW_ALL, *FIGURE_KINDS.values(), SHOW_WARNINGS)
+
+
+def shown_figures(table: pd.DataFrame, choice: str | None) -> pd.DataFrame:
+    """The rows of `figures_to_load` the filter keeps: all (also when nothing is chosen),
+    only new, only changed, or only those with a warning."""
+    if choice in FIGURE_KINDS.values():
+        return table[table["Figure"] == choice]
+    if choice == SHOW_WARNINGS:
+        return table[table[WARNING_COLUMN] != ""]
+    return table
+
+
+def choice_label(table: pd.DataFrame, choice: str) -> str:
+    """A filter choice with how many figures it shows: "With warnings (2)"."""
+    return f"{choice} ({len(shown_figures(table, choice))})"
+
+
+LINE_PX, PADDING_PX, MIN_WRAP_PX = 21, 14, 72  # Streamlit wraps a cell once rows exceed 64 px
+
+
+def wrapped_row_height(texts: pd.Series, chars_per_line: int = 55) -> int | None:
+    """A table row height that shows the longest of `texts` in full, wrapped over lines
+    (None when every one fits on one line, so the table keeps its usual rows)."""
+    longest = int(texts.astype(str).str.len().max()) if len(texts) else 0
+    lines = math.ceil(longest / chars_per_line)
+    if lines <= 1:
+        return None
+    return max(MIN_WRAP_PX, lines * LINE_PX + PADDING_PX)
 
 
 def figures_to_load(
     checked: Preview, targets: pd.DataFrame, cat: Catalogue | None = None
 ) -> pd.DataFrame:
-    """Every new and changed figure: indicator name, month, breakdown, old → new and the RAG
-    status it will have once loaded.
+    """Every new and changed figure: indicator name, month, breakdown, old → new, the RAG
+    status it will have once loaded and, for a figure the preview warns about, why.
 
     The status is the indicator-month model's rule (`statuses_by_row`), against the targets
     in force after loading: `targets` (those in force now) with the file's own new or changed
@@ -158,7 +191,16 @@ def figures_to_load(
     """
     cat = cat or catalogue()
     rows = checked.diff[checked.diff["status"].isin(list(FIGURE_KINDS))].reset_index(drop=True)
-    columns = ["Indicator", "Month", "Breakdown", "Figure", "Now", "After loading", "Status"]
+    columns = [
+        "Indicator",
+        "Month",
+        "Breakdown",
+        "Figure",
+        "Now",
+        "After loading",
+        "Status",
+        WARNING_COLUMN,
+    ]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     after = _targets_after(checked, targets)
@@ -172,6 +214,8 @@ def figures_to_load(
         RAG_WORDS[s] if polarity[c] != "neither" else ""
         for c, s in zip(rated["indicator"], statuses_by_row(rated, polarity), strict=True)
     ]
+    months = pd.to_datetime(rows["period"]).dt.date
+    keys = zip(rows["indicator"], rows["breakdown"], months, strict=True)
     return pd.DataFrame(
         {
             **_figure_keys(rows, cat),
@@ -179,6 +223,7 @@ def figures_to_load(
             "Now": _values(cat, rows, "old_value"),
             "After loading": _values(cat, rows, "value"),
             "Status": status,
+            WARNING_COLUMN: [checked.flagged.get(k, "") for k in keys],
         }
     )[columns]
 

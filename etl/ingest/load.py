@@ -24,7 +24,7 @@ from etl.ingest.layouts import choose_sheets, locate
 from etl.ingest.problems import Invalid, Problem
 from etl.ingest.target_sheet import check_targets
 from etl.ingest.validate import OBSERVATION_COLUMNS, check_sheet
-from etl.ingest.warnings import preview_warnings
+from etl.ingest.warnings import FigureKey, preview_warnings
 from etl.ingest.workbook import read_workbook
 from etl.store.database import Store, now, record_event, version
 from etl.store.revisions import (
@@ -90,6 +90,7 @@ class Preview:
     warnings: list[str]  # everything worth a second look, doubts first
     doubts: list[str] = field(default_factory=list)  # figures that may be wrong: need a tick
     new_breakdowns: list[str] = field(default_factory=list)  # names never seen before
+    flagged: dict[FigureKey, str] = field(default_factory=dict)  # each warned figure: why
 
     def count(self, status: str) -> int:
         return int((self.diff["status"] == status).sum())
@@ -220,6 +221,7 @@ def preview(store: Store, prepared: Prepared, cat: Catalogue | None = None) -> P
             warnings=found.doubts + found.notes,
             doubts=found.doubts,
             new_breakdowns=new,
+            flagged=found.figures,
         )
 
 

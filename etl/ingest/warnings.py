@@ -8,6 +8,7 @@ doubts about figures (fractions, unusual changes) need the page's tick, or
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,16 @@ USUAL_SHARE = 0.9  # "usual": the month-on-month change that 9 months in 10 stay
 SMALLEST_REAL_CHANGE = 1.0
 
 
+FigureKey = tuple[str, str, dt.date]  # indicator, breakdown, month
+
+
 @dataclass
 class Warnings:
     doubts: list[str] = field(default_factory=list)  # figures that may be wrong
     notes: list[str] = field(default_factory=list)  # what else the director should know
+    # why each new or changed figure warned about needs a look, in a few words: the
+    # preview's "with warnings" filter lists exactly these figures
+    figures: dict[FigureKey, str] = field(default_factory=dict)
 
 
 def preview_warnings(
@@ -40,9 +47,15 @@ def preview_warnings(
     cat: Catalogue,
     new_breakdowns: list[str] | None = None,
 ) -> Warnings:
-    found = Warnings(_fraction_warnings(diff, cat) + _unusual_changes(diff, history, cat))
+    flagged: dict[FigureKey, str] = {}
+    found = Warnings(
+        _fraction_warnings(diff, cat, flagged) + _unusual_changes(diff, history, cat, flagged),
+        figures=flagged,
+    )
     warnings = found.notes
     if new_breakdowns:
+        for key in _incoming_keys(diff[diff["breakdown"].isin(new_breakdowns)]):
+            flagged.setdefault(key, "a breakdown name never loaded before")
         warnings.append(
             f"{len(new_breakdowns)} breakdown name(s) have never been loaded before and are "
             f"not on the council's list of teams: {', '.join(repr(n) for n in new_breakdowns)}. "
@@ -63,10 +76,21 @@ def preview_warnings(
     return found
 
 
-def _fraction_warnings(diff: pd.DataFrame, cat: Catalogue) -> list[str]:
+def _incoming_keys(rows: pd.DataFrame) -> list[FigureKey]:
+    """The new and changed figures among `rows`, as (indicator, breakdown, month)."""
+    rows = rows[rows["status"].isin(["new", "changed"])]
+    months = pd.to_datetime(rows["period"]).dt.date
+    return list(zip(rows["indicator"], rows["breakdown"], months, strict=True))
+
+
+def _fraction_warnings(
+    diff: pd.DataFrame, cat: Catalogue, flagged: dict[FigureKey, str]
+) -> list[str]:
     warnings = []
     for code, values in diff.groupby("indicator")["value"]:
         if cat.get(code).is_percent and values.max() <= 1 and values.max() > 0:
+            for key in _incoming_keys(diff[diff["indicator"] == code]):
+                flagged[key] = "looks like a fraction (0.37) rather than a percentage (37)"
             warnings.append(
                 f"{code}: every value is 1 or less, so they look like fractions (0.37) rather "
                 "than percentages (37). If so, enter 37 for 37% and upload again."
@@ -74,7 +98,9 @@ def _fraction_warnings(diff: pd.DataFrame, cat: Catalogue) -> list[str]:
     return warnings
 
 
-def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) -> list[str]:
+def _unusual_changes(
+    diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue, flagged: dict[FigureKey, str]
+) -> list[str]:
     """Incoming values that move from the month before far more than the series usually does.
 
     "Usually" is the change 9 months in 10 stayed within (never less than one whole unit,
@@ -116,5 +142,9 @@ def _unusual_changes(diff: pd.DataFrame, history: pd.DataFrame, cat: Catalogue) 
                     f"moved by {moved:,.{ind.decimals}f} from the month before, far more than "
                     f"it usually moves (9 months in 10 by {usual:,.{ind.decimals}f} or less). "
                     "Check it."
+                )
+                flagged[(code, breakdown, period.date())] = (
+                    f"moved by {moved:,.{ind.decimals}f} from the month before; it usually "
+                    f"moves by {usual:,.{ind.decimals}f} or less"
                 )
     return warnings
