@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.scorecard import months_with_data
-from core.catalogue import catalogue
 from core.periods import long_label
-from ui import cached as data
+from ui import plan_cached as model
 from ui.frame import in_frame
-from ui.plan_admin import render_downloads, render_snapshots
+from ui.plan_admin import SnapshotsView, render_downloads, render_snapshots
 from ui.plan_view import (
-    indicator_status,
-    plan_months,
     render_all_actions,
     render_headline,
     render_lists,
@@ -35,36 +31,38 @@ NO_PLAN = (
 
 
 def main() -> None:
+    """Everything drawn comes from `ui.plan_cached`, worked out once per data version (and
+    month) for every session: this run only issues the st.* calls."""
     frame = in_frame()
     path, version, user = frame.path, frame.version, frame.user
-    every = data.plan_actions(path, version)
-    if every.empty:
+
+    def snapshots() -> SnapshotsView:
+        return model.snapshots(path, version)
+
+    page = model.page(path, version)
+    if not page.months:
         st.info(NO_PLAN)
-        render_snapshots(user, path, version)
+        render_snapshots(user, snapshots)
         return
-    figures = months_with_data(data.current_values(path, version))
     as_at = st.selectbox(
         "Plan as at the month",
-        plan_months(every, figures),
+        page.months,
         index=0,
         format_func=long_label,
         key="plan_month",
         help="The plan's state in a month is its latest snapshot as at that month or earlier.",
     )
-    state = render_headline(every, as_at)
-    render_progress(every)
-    if state.empty:
-        render_snapshots(user, path, version)
+    view = model.month(path, version, as_at)
+    render_headline(view)
+    render_progress(page, model.figures(path, version))
+    if view.notice:
+        render_snapshots(user, snapshots)
         return
-    render_themes(state, as_at)
-    render_lists(state, as_at)
-    rag_month = max([m for m in figures if m <= as_at], default=None)
-    statuses = (
-        indicator_status(data.scorecard(path, version, rag_month), catalogue()) if rag_month else {}
-    )
-    render_all_actions(state, statuses)
+    render_themes(view)
+    render_lists(view)
+    render_all_actions(view)
     render_downloads(user, path, as_at)
-    render_snapshots(user, path, version)
+    render_snapshots(user, snapshots)
 
 
 main()

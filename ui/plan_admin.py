@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -113,28 +114,50 @@ def after_rollback(listed: pd.DataFrame, snapshot_id: int) -> str:
     )
 
 
-def render_snapshots(user: User | None, path: str, version: str) -> None:
-    """Every snapshot (nothing is deleted), and the rollback of one in force, for directors."""
+@dataclass(frozen=True)
+class SnapshotsView:
+    """The snapshots section worked out once per data version (`ui.plan_cached`)."""
+
+    table: pd.DataFrame
+    choices: list[int]  # the snapshots in force, which a director may roll back
+    labels: dict[int, str]  # each choice in words
+    after: dict[int, str]  # what will be in force once it is rolled back, in words
+    plan_version: str
+
+
+def snapshots_view(listed: pd.DataFrame) -> SnapshotsView:
+    live = listed[listed["live"]]
+    choices = live["id"].astype(int).tolist()
+    months = dict(zip(choices, live["as_at"], strict=True))
+    return SnapshotsView(
+        snapshots_table(listed),
+        choices,
+        {i: f"Snapshot {i}, as at {long_label(months[i])}" for i in choices},
+        {i: md(after_rollback(listed, i)) for i in choices},
+        version_of(listed),
+    )
+
+
+def render_snapshots(user: User | None, view: Callable[[], SnapshotsView]) -> None:
+    """Every snapshot (nothing is deleted), and the rollback of one in force, for directors.
+    `view` gives the section's cached model, asked for only when the user may roll back."""
     if not may(user, "rollback"):
         return
     notice = st.session_state.pop(NOTICE_KEY, None)
     st.subheader("Plan snapshots")
     if notice:
         getattr(st, notice[0])(notice[1])
-    listed = data.plan_snapshot_list(path, version)
-    st.dataframe(snapshots_table(listed), hide_index=True, width="stretch")
-    live = listed[listed["live"]]
-    if live.empty:
+    shown = view()
+    st.dataframe(shown.table, hide_index=True, width="stretch")
+    if not shown.choices:
         return
     chosen = st.selectbox(
         "Snapshot to roll back",
-        live["id"].astype(int).tolist(),
-        format_func=lambda i: (
-            f"Snapshot {i}, as at {long_label(live[live['id'] == i]['as_at'].iloc[0])}"
-        ),
+        shown.choices,
+        format_func=shown.labels.__getitem__,
         key="plan_rollback_choice",
     )
-    st.markdown(md(after_rollback(listed, chosen)) + " Nothing is deleted: it stays in the list.")
+    st.markdown(shown.after[chosen] + " Nothing is deleted: it stays in the list.")
     ticked = st.checkbox(
         f"I want to roll back plan snapshot {chosen}", key=f"{CONFIRM_KEY}_{chosen}"
     )
@@ -142,7 +165,7 @@ def render_snapshots(user: User | None, path: str, version: str) -> None:
         f"Roll back plan snapshot {chosen}",
         disabled=not ticked,
         on_click=_rollback,
-        args=(chosen, version_of(listed)),
+        args=(chosen, shown.plan_version),
         key=f"plan_rollback_{chosen}",
     )
 
