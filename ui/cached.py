@@ -16,9 +16,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.breakdowns import TeamChoice, choose_breakdowns, only_shown
-from analysis.scorecard import build_scorecard, headline_breakdown
+from analysis.scorecard import build_scorecard, headline_breakdown, months_with_data
 from analysis.spc_view import SpcResult, headline_series, indicator_spc
 from core.catalogue import catalogue
+from core.periods import add_months
 from core.settings import database_path
 from etl.benchmarks import latest as benchmark_latest
 from etl.benchmarks.chart_lines import comparator_lines
@@ -31,6 +32,7 @@ from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sa
 from etl.store import plan_snapshots, queries
 from etl.store.database import Store
 from presentation.charts.layout import ReferenceLine
+from presentation.overview import OverviewModel, build_overview
 from ui.figures import build_indicator_figures, build_spc_figure, in_range
 
 
@@ -142,6 +144,25 @@ def latest_benchmarks(path: str, data_version: str, as_at: dt.date | None = None
     """England, neighbour and quartile figures for the scorecard: the latest year the DfE had
     published by the month `as_at` (issue 12 §2)."""
     return benchmark_latest.latest_benchmarks(Store(path), as_at=as_at)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def months(path: str, data_version: str) -> list[dt.date]:
+    """Every month with a figure, newest first: the Overview's "as at" choices."""
+    return months_with_data(current_values(path, data_version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def overview_model(path: str, data_version: str, as_at: dt.date) -> OverviewModel:
+    """The whole Overview for a month (headline, scorecards as HTML, comparisons), built
+    once per data version and shared, unpickled, by every session: nothing may change it."""
+    cat = catalogue()
+    before = add_months(as_at, -1)
+    current = scorecard(path, data_version, as_at)
+    known = months(path, data_version)
+    previous = scorecard(path, data_version, before) if before in known else current.iloc[0:0]
+    national = latest_benchmarks(path, data_version, as_at)
+    return build_overview(current, previous, national, cat, as_at, before)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

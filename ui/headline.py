@@ -2,20 +2,19 @@
 
 The headline (`analysis.headline`) sits above the fold: the month's counts on, near and
 off target, better and worse on last month, and a sentence per indicator whose status
-changed, each a link to its chart. The cards are the scorecard at phone width, one per
-indicator, shown instead of the table there by `ui.style`'s media query.
+changed, each a link to its chart. The scorecard's table and cards
+(`presentation.scorecard_html`) go in the two containers here, one shown at laptop width
+and the other at phone width by `ui.style`'s media query.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis.headline import Headline
 from analysis.rag import RAG_ICONS
 from core.catalogue import Catalogue
 from core.periods import long_label
-from presentation.markup import md
 from ui.navigation import page_handle
 from ui.style import CARDS_KEY, TABLE_KEY
 
@@ -59,18 +58,6 @@ def table_container(family_key: str):
     return st.container(key=f"{TABLE_KEY}-{family_key}")
 
 
-def scorecard_cards(rows: pd.DataFrame, family_key: str) -> None:
-    """One card per indicator (name, latest, target, status, direction) for a phone.
-
-    `rows` are `analysis.scorecard.display_table` rows; every status and direction is
-    already words plus a symbol. Hidden at laptop width, where the table is the data grid.
-    """
-    with st.container(key=f"{CARDS_KEY}-{family_key}", gap="small"):
-        for row in rows.to_dict("records"):
-            with st.container(border=True):
-                st.markdown(
-                    f"**{md(row['Indicator'])}**  \n"
-                    f"Latest: **{md(row['Latest'])}** · Target: {md(row['Target'])}  \n"
-                    f"Status: {md(row['Status'])}  \n"
-                    f"On last month: {md(row['On last month'])}"
-                )
+def cards_container(family_key: str):
+    """The container the phone-width cards are drawn in (hidden at laptop width)."""
+    return st.container(key=f"{CARDS_KEY}-{family_key}", gap="small")

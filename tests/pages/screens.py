@@ -7,8 +7,10 @@ that wants one screen runs it through `ui.frame.run_page`, with the same frame.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,3 +40,42 @@ def shown(markdown: object) -> str:
     import re
 
     return html.unescape(re.sub(r"\\(.)", r"\1", str(markdown)))
+
+
+class _Tables(HTMLParser):
+    """Reads every `<table>` in some HTML into rows of cell text (an image's `alt` counts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+        elif tag == "img" and self._cell is not None:
+            self._cell.append(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every HTML table the run drew with `st.html`, as frames of the text a reader sees
+    (the first row is the header)."""
+    frames = []
+    for element in at.get("html"):
+        reader = _Tables()
+        reader.feed(element.proto.body)
+        frames += [pd.DataFrame(t[1:], columns=t[0]) for t in reader.tables if t]
+    return frames

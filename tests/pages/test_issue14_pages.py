@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.catalogue import catalogue
-from tests.pages.screens import screen, shown
+from tests.pages.screens import html_tables, screen, shown
 
 CAT = catalogue()
 NEW_FAMILIES = ["child_protection", "exploitation", "social_workers", "children_in_care",
@@ -35,8 +35,7 @@ def texts(at: AppTest) -> str:
 
 
 def scorecard_row(at: AppTest, name: str) -> dict:
-    for frame in at.dataframe:
-        table = frame.value
+    for table in [*html_tables(at), *(frame.value for frame in at.dataframe)]:  # Overview, report
         if "Indicator" in table.columns and name in set(table["Indicator"]):
             return table.set_index("Indicator").loc[name].to_dict()
     raise AssertionError(f"{name} not in any scorecard table")

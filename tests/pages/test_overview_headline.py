@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.store.database import Store
-from tests.pages.screens import screen
+from tests.pages.screens import html_tables, screen
 
 MARCH, FEBRUARY = dt.date(2017, 3, 1), dt.date(2017, 2, 1)
 REVIEWS = "Looked-after children's reviews held within timescale"
@@ -28,7 +28,7 @@ def overview(sample_db: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def scorecard(at: AppTest) -> pd.DataFrame:
-    tables = [f.value for f in at.dataframe if "Status" in f.value.columns]
+    tables = [t for t in html_tables(at) if "Status" in t.columns]
     return pd.concat(tables, ignore_index=True).set_index("Indicator")
 
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from core.catalogue import catalogue
 from etl.ingest.load import commit, prepare
 from etl.store.database import Store
-from tests.pages.screens import app, screen
+from tests.pages.screens import app, html_tables, screen
 from tests.workbooks import LONG_HEADER, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +65,7 @@ def on_one_month(tmp_path, monkeypatch):
 
 
 def scorecard_row(at: AppTest, indicator_name: str) -> dict:
-    for frame in at.dataframe:
-        table = frame.value
+    for table in [*html_tables(at), *(frame.value for frame in at.dataframe)]:  # Overview, report
         if "Indicator" in table.columns and indicator_name in set(table["Indicator"]):
             return table.set_index("Indicator").loc[indicator_name].to_dict()
     raise AssertionError(f"{indicator_name} not in any scorecard table")
