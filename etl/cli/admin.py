@@ -16,38 +16,22 @@ run them can read and replace the whole database, so CLI access is server access
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
 
 from core.periods import parse_period
+from etl.cli.common import acting_user, common_parent, require_database
+from etl.cli.errors import EXIT_INVALID
 from etl.store.backup import NotRestored, backup, compact, restore
 from etl.store.chain import verify
 from etl.store.database import Store
 from etl.store.integrity import check
 from etl.store.redaction import NotRedacted, redact
 
-EXIT_INVALID = 1
-EXIT_BUSY = 3
-
-
-def _existing(db: str | None) -> Store | None:
-    """The store, or None (with a sentence on stderr) when there is no file to look after."""
-    store = Store(db)
-    if store.path.is_file():
-        return store
-    print(
-        f"There is no database at {store.path}. Check --db (or CYPS_DB).",
-        file=sys.stderr,
-    )
-    return None
-
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db)
     output = Path(args.output)
     if args.output.endswith(("/", os.sep)):  # a folder, as the nightly cron line gives it
         output.mkdir(parents=True, exist_ok=True)
@@ -65,7 +49,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    user = args.user or getpass.getuser()
+    user = acting_user(args)
     try:
         result = restore(Path(args.backup), Store(args.db), user, force=args.force)
     except NotRestored as err:
@@ -77,18 +61,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db)
     report = check(store)
     print(report.text(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else EXIT_INVALID
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db)
     with store.inspect() as con:
         columns = {r[0] for r in con.execute("DESCRIBE audit_log").fetchall()}
         if "row_hash" not in columns:
@@ -104,9 +84,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db)
     try:
         done = redact(
             store,
@@ -133,9 +111,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db)
     compact(store)
     print(f"{store.path} was rewritten: replaced text no longer lingers in its free space.")
     return 0
@@ -143,8 +119,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     """Add backup, restore, check, audit verify and redact to the `python -m etl` parser."""
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    db = common_parent()
 
     back = subparsers.add_parser(
         "backup", parents=[db], help="copy the database consistently, while the app runs"

@@ -12,29 +12,26 @@ closed again, so the dashboard can open it as soon as the command ends.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from etl.benchmarks.releases import load_file
 from etl.cli.benchmarks_compare import add_compare
+from etl.cli.common import acting_user, common_parent, print_table, run
+from etl.cli.errors import EXIT_INVALID
 from etl.ingest.problems import FileRefused
 from etl.store.audit import log_attempt
 from etl.store.benchmark_releases import releases
 from etl.store.database import Store
 
-EXIT_INVALID = 1
-EXIT_BUSY = 3
 ACTION = "benchmarks_load"  # the audit log's action, as the upload page records it
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Load each file in turn; a bad file does not stop the others."""
     status = 0
-    store, user = Store(args.db), args.user or getpass.getuser()
+    store, user = Store(args.db), acting_user(args)
     with store.connect() as con:
         for name in args.files:
             path = Path(name)
@@ -56,18 +53,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     """The releases loaded so far, newest first."""
     with Store(args.db).connect() as con:
         frame = releases(con).drop(columns=["sha256"])
-    if frame.empty:
-        print("No benchmark files loaded yet.")
-    else:
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(frame.to_string(index=False))
+    print_table(frame, "No benchmark files loaded yet.")
     return 0
 
 
 def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     """Add `benchmarks load` and `benchmarks list` to the `python -m etl` parser."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    common = common_parent()
     bench = subparsers.add_parser("benchmarks", help="import DfE published data as benchmarks")
     sub = bench.add_subparsers(dest="benchmarks_command", required=True)
 
@@ -93,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl")
     add_subcommand(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return args.func(args)
+    return run(args.func, args)
 
 
 if __name__ == "__main__":

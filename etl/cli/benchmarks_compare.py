@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from etl.benchmarks.compare_table import CompareError, compare_rows
-from etl.store.database import Store
+from etl.cli.common import require_database, write_text
+from etl.cli.errors import EXIT_INVALID
 
-EXIT_INVALID = 1
+NOTHING_TO_COMPARE = ": there is nothing to compare"
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Write the comparison as CSV or an aligned table, to a file or stdout."""
-    store = Store(args.db)
-    if not store.path.exists():
-        print(f"There is no database at {store.path}; nothing to compare.", file=sys.stderr)
-        return EXIT_INVALID
+    store = require_database(args.db, NOTHING_TO_COMPARE)
     try:
         frame = compare_rows(store, args.indicator, args.year)
     except CompareError as err:
@@ -37,11 +34,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         text = frame.to_csv(index=False, lineterminator="\n")
     else:
         text = frame.to_string(index=False) + "\n"
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{len(frame)} row(s) written to {args.output}.")
-    else:
-        sys.stdout.write(text)
+    write_text(text, args.output, f"{len(frame)} row(s) written to")
     return 0
 
 

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pandas as pd
-
-from core.errors import CypsError, Kind
-from core.periods import PeriodError, parse_period
+from core.periods import parse_period
 from etl.benchmarks.bundled_releases import ensure_bundled
 from etl.cli import benchmarks as benchmarks_cli
 from etl.cli import plan
 from etl.cli.admin import add_subcommands as add_admin_subcommands
 from etl.cli.benchmarks import add_subcommand as add_benchmarks_subcommand
-from etl.cli.errors import EXIT_BUSY, EXIT_INVALID, EXIT_USAGE, exit_code
+from etl.cli.common import (
+    acting_user,
+    common_parent,
+    deliver,
+    listed,
+    print_table,
+    require_database,
+    run,
+)
+from etl.cli.errors import EXIT_BUSY, EXIT_INVALID, EXIT_USAGE
 from etl.cli.plan import add_subcommand as add_plan_subcommand
 from etl.ingest.load import AlreadyLoaded, StalePreview
 from etl.ingest.problems import FileRefused, Invalid
@@ -54,12 +59,8 @@ def _warner(file_name: str) -> Callable[[str], None]:
     return warn
 
 
-def _user(args: argparse.Namespace) -> str:
-    return args.user or getpass.getuser()
-
-
 def cmd_load(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store, user = Store(args.db), acting_user(args)
     status = 0
     for name in args.files:
         path = Path(name)
@@ -69,25 +70,25 @@ def cmd_load(args: argparse.Namespace) -> int:
             result = load_path(
                 store,
                 path,
-                _user(args),
+                user,
                 force=args.force,
                 allow_new_breakdowns=args.allow_new_breakdowns,
                 warn=_warner(path.name),
             )
             print(result.summary())
             if result.submission_id is None:
-                log_attempt(store, _user(args), path.name, "unchanged", via=CLI)
+                log_attempt(store, user, path.name, "unchanged", via=CLI)
         except AlreadyLoaded as err:
             print(f"{path.name}: {err}")
-            log_attempt(store, _user(args), path.name, "already_loaded", [str(err)], via=CLI)
+            log_attempt(store, user, path.name, "already_loaded", [str(err)], via=CLI)
         except NeedsConfirmation as err:
-            log_attempt(store, _user(args), path.name, "refused", err.reasons, via=CLI)
+            log_attempt(store, user, path.name, "refused", err.reasons, via=CLI)
             print(f"{path.name}: refused, nothing was loaded.", file=sys.stderr)
             for reason in err.reasons:
                 print(f"  - {reason}", file=sys.stderr)
             status = EXIT_INVALID
         except StalePreview as err:
-            log_attempt(store, _user(args), path.name, "refused", [str(err)], via=CLI)
+            log_attempt(store, user, path.name, "refused", [str(err)], via=CLI)
             print(
                 f"{path.name}: not loaded: another load landed while it was being checked. "
                 "Run the command again.",
@@ -95,12 +96,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             )
             status = EXIT_BUSY
         except FileRefused as err:
-            log_attempt(store, _user(args), path.name, "refused", [str(err)], via=CLI)
+            log_attempt(store, user, path.name, "refused", [str(err)], via=CLI)
             print(f"{path.name}: refused: {err}", file=sys.stderr)
             status = EXIT_INVALID
         except Invalid as err:
             reasons = [p.describe() for p in err.problems]
-            log_attempt(store, _user(args), path.name, "refused", reasons, via=CLI)
+            log_attempt(store, user, path.name, "refused", reasons, via=CLI)
             print(
                 f"{path.name}: refused, nothing was loaded. {len(err.problems)} problem(s):",
                 file=sys.stderr,
@@ -110,7 +111,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             status = EXIT_INVALID
         except Exception as err:  # a crash is recorded too (unless the store is the trouble)
             if not isinstance(err, StoreError):
-                log_attempt(store, _user(args), path.name, "failed", [repr(err)[:500]], via=CLI)
+                log_attempt(store, user, path.name, "failed", [repr(err)[:500]], via=CLI)
             raise
     return status
 
@@ -119,19 +120,14 @@ def _month(text: str | None) -> dt.date | None:
     return parse_period(text) if text else None
 
 
-def _listed(values: Sequence[str] | None) -> list[str]:
-    """Repeated options, each of which may also be a comma-separated list."""
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
-
-
 def extract_filter_from_args(args: argparse.Namespace) -> ExtractFilter:
     """The command line's half of the page/command-line twin: the same ExtractFilter."""
     return build_filter(
-        indicators=_listed(args.indicator),
-        families=_listed(args.family),
+        indicators=listed(args.indicator),
+        families=listed(args.family),
         first=_month(args.from_),
         last=_month(args.to),
-        financial_years=_listed(args.financial_year),
+        financial_years=listed(args.financial_year),
         breakdowns=args.breakdown or (),
         published=args.published,
         spc=args.spc,
@@ -142,7 +138,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         flt = extract_filter_from_args(args)
         download = produce(
-            existing_store(args.db), flt, args.format, _user(args), via="command line"
+            existing_store(args.db), flt, args.format, acting_user(args), via="command line"
         )
     except FilterError as err:
         print(str(err), file=sys.stderr)
@@ -151,14 +147,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         words = "; ".join(f"{k}: {v}" for k, v in describe(flt).items())
         print(f"{err} ({words})", file=sys.stderr)
         return EXIT_INVALID
-    target = Path(args.output) if args.output else None
-    if target is None and args.format == "csv":
-        sys.stdout.write(download.content.decode("utf-8-sig"))
-        return 0
-    if target is None or target.is_dir():
-        target = (target or Path.cwd()) / download.file_name
-    target.write_bytes(download.content)
-    print(f"{download.rows} rows written to {target}")
+    deliver(download, args.output, args.format, "rows")
     return 0
 
 
@@ -166,17 +155,14 @@ def cmd_submissions(args: argparse.Namespace) -> int:
     frame = submissions(existing_store(args.db)).drop(columns=["sha256"])
     if args.format == "csv":
         sys.stdout.write(frame.to_csv(index=False))
-    elif frame.empty:
-        print("No submissions yet.")
     else:
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(frame.to_string(index=False))
+        print_table(frame, "No submissions yet.")
     return 0
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     try:
-        plan = rollback(existing_store(args.db), args.id, _user(args))
+        plan = rollback(existing_store(args.db), args.id, acting_user(args))
     except NotRolledBack as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID
@@ -189,9 +175,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
-    common.add_argument("--user", help="who is acting, for the history (default: login name)")
+    common = common_parent(user="who is acting, for the history (default: login name)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", parents=[common], help="validate and load spreadsheets")
@@ -256,24 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class NoDatabase(CypsError):
-    """A command that reads figures was pointed at a database that does not exist."""
-
-    kind = Kind.NOT_FOUND
-
-
 def existing_store(db: str | None) -> Store:
-    """The store for a command that only reads (or rolls back): never create one by mistake.
-
-    A mistyped --db would otherwise make a new empty database and report "no figures".
-    """
-    store = Store(db)
-    if not store.path.exists():
-        raise NoDatabase(
-            f"There is no database at {store.path}. Check --db (or CYPS_DB), or load figures "
-            "first with: python -m etl load FILE.xlsx"
-        )
-    return store
+    """The store for a command that reads figures (here and `presentation.report.cli`)."""
+    return require_database(db, ", or load figures first with: python -m etl load FILE.xlsx")
 
 
 def _creating_commands() -> set[Callable[[argparse.Namespace], int]]:
@@ -290,19 +259,11 @@ def _creating_commands() -> set[Callable[[argparse.Namespace], int]]:
     }
 
 
+def _start(args: argparse.Namespace) -> int:
+    if args.func in _creating_commands():  # a new database starts with the DfE files
+        ensure_bundled(Store(args.db))
+    return int(args.func(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        if args.func in _creating_commands():  # a new database starts with the DfE files
-            ensure_bundled(Store(args.db))
-        return args.func(args)
-    except PeriodError as err:  # a month given as an argument
-        print(f"That month {err}", file=sys.stderr)
-        return exit_code(err)
-    except CypsError as err:  # every other error a person can meet: its sentence, its code
-        print(str(err), file=sys.stderr)
-        return exit_code(err)
-    except OSError as err:  # a file that cannot be read or written: say which, and why
-        where = f" {err.filename}" if err.filename else ""
-        print(f"Could not use{where}: {err.strerror or err}.", file=sys.stderr)
-        return EXIT_INVALID
+    return run(_start, build_parser().parse_args(argv))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import sys
 from pathlib import Path
 
@@ -24,6 +23,15 @@ import pandas as pd
 
 from analysis.plan import status_by_theme
 from core.periods import long_label, parse_period
+from etl.cli.common import (
+    acting_user,
+    common_parent,
+    deliver,
+    listed,
+    require_database,
+    write_text,
+)
+from etl.cli.errors import EXIT_BUSY, EXIT_INVALID, EXIT_USAGE
 from etl.ingest.load import StalePreview
 from etl.ingest.plan_load import PlanAlreadyLoaded, commit_plan, prepare_plan
 from etl.ingest.problems import FileRefused, Invalid
@@ -32,26 +40,7 @@ from etl.outputs.plan_template import build_plan_template
 from etl.store.audit import MAX_REASONS, log
 from etl.store.database import Store, StoreBusy
 
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_BUSY = 3
-
-
-def _user(args: argparse.Namespace) -> str:
-    return getattr(args, "user", None) or getpass.getuser()
-
-
-def _existing(db: str | None) -> Store | None:
-    """The store for a command that only reads: never create a database by mistake."""
-    store = Store(db)
-    if store.path.exists():
-        return store
-    print(
-        f"There is no database at {store.path}. Check --db (or CYPS_DB), or load a plan first "
-        "with: python -m etl plan load --as-at YYYY-MM FILE.xlsx",
-        file=sys.stderr,
-    )
-    return None
+LOAD_PLAN_FIRST = ", or load a plan first with: python -m etl plan load --as-at YYYY-MM FILE.xlsx"
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -68,7 +57,7 @@ def _record(store: Store, args: argparse.Namespace, outcome: str, reasons: list[
     if reasons:
         detail |= {"reasons": reasons[:MAX_REASONS], "reason_count": len(reasons)}
     with contextlib.suppress(StoreBusy, OSError):
-        log(store, _user(args), "upload", outcome, detail)
+        log(store, acting_user(args), "upload", outcome, detail)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -81,7 +70,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         prepared = prepare_plan(path.name, path.read_bytes())
         for warning in prepared.warnings:
             print(f"{path.name}: warning: {warning}", file=sys.stderr)
-        result = commit_plan(store, prepared, as_at, _user(args))
+        result = commit_plan(store, prepared, as_at, acting_user(args))
     except PlanAlreadyLoaded as err:
         _record(store, args, "already_loaded", [str(err)])
         print(f"{path.name}: {err}")
@@ -118,9 +107,7 @@ def status_table(store: Store, as_at: str | None) -> tuple[pd.DataFrame, str]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db, LOAD_PLAN_FIRST)
     try:
         table, title = status_table(store, args.as_at)
     except NoPlan as err:
@@ -136,45 +123,31 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 10):
             text = f"{title}\n{shown.to_string(index=False)}\n"
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Plan status written to {args.output}.")
-    else:
-        sys.stdout.write(text)
+    write_text(text, args.output, "Plan status written to")
     return 0
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
-    store = _existing(args.db)
-    if store is None:
-        return EXIT_INVALID
+    store = require_database(args.db, LOAD_PLAN_FIRST)
     try:
-        statuses = statuses_from(
-            [p.strip() for s in args.status or () for p in s.split(",") if p.strip()]
-        )
+        statuses = statuses_from(listed(args.status))
         month = parse_period(args.as_at) if args.as_at else None
-        download = plan_download(store, month, statuses, args.format, _user(args), "command line")
+        download = plan_download(
+            store, month, statuses, args.format, acting_user(args), "command line"
+        )
     except UnknownStatus as err:
         print(str(err), file=sys.stderr)
         return EXIT_USAGE
     except NoPlan as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID
-    target = Path(args.output) if args.output else None
-    if target is None and args.format == "csv":
-        sys.stdout.write(download.content.decode("utf-8-sig"))
-        return 0
-    if target is None or target.is_dir():
-        target = (target or Path.cwd()) / download.file_name
-    target.write_bytes(download.content)
-    print(f"{download.rows} actions written to {target}")
+    deliver(download, args.output, args.format, "actions")
     return 0
 
 
 def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     """Add `plan template|load|status|actions` to the `python -m etl` parser."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file (default: $CYPS_DB or data/cyps.duckdb)")
+    common = common_parent()
     plan = subparsers.add_parser("plan", help="the improvement plan: template, load, status")
     sub = plan.add_subparsers(dest="plan_command", required=True)
 
