@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from analysis.plan import action_list, overdue_mask, snapshot_month, state_at
+from analysis.plan import ACTION_COLUMNS, action_list, overdue_mask, snapshot_month, state_at
 from core.errors import CypsError, Kind
 from core.periods import format_period, long_label
 from etl.ingest.plan_sheet import STATUS_LIST, status_of
@@ -25,18 +25,14 @@ from etl.store.audit import log_extract
 from etl.store.database import Store
 from etl.store.plan_snapshots import live_actions
 
+# The plan's own columns (analysis.plan), with the snapshot's month first and "overdue" beside
+# the status it qualifies: a column added to the plan reaches the extract with no other change.
+_AFTER_STATUS = ACTION_COLUMNS.index("status") + 1
 EXTRACT_COLUMNS = [
     "as_at",
-    "ref",
-    "theme",
-    "action",
-    "lead",
-    "due",
-    "status",
+    *ACTION_COLUMNS[:_AFTER_STATUS],
     "overdue",
-    "completed",
-    "indicators",
-    "evidence",
+    *ACTION_COLUMNS[_AFTER_STATUS:],
 ]
 
 
