@@ -17,11 +17,11 @@ from etl.benchmarks.published import (
     benchmark_measures,
 )
 from presentation.charts import benchmark as benchmark_charts
+from presentation.charts.layout import CHART_CONFIG
 from presentation.markup import md
 from ui import cached as data
 from ui.frame import in_frame
 
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 STATS = {"mean": "Mean (as LAIT shows)", "median": "Median (as the DfE outcomes dashboard shows)"}
 
 

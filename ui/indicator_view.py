@@ -3,8 +3,8 @@
 Every family page is made of these blocks, so an indicator added to the
 catalogue gets the same treatment everywhere. The order on screen follows what a
 councillor needs: the chart, one sentence saying what it shows, the key events
-marked on it, then "About this indicator" and the figures as a table (the
-accessible alternative to the chart, open by default).
+marked on it, the figures as a table (the accessible alternative to the chart, open by
+default, next after the chart for a keyboard), then "About this indicator".
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from core.periods import (
 )
 from etl.benchmarks import chart_lines as benchmark_lines
 from presentation.charts.comparator_lines import comparator_caption
-from presentation.charts.layout import ReferenceLine, numbered_events
+from presentation.charts.layout import CHART_CONFIG, ReferenceLine, numbered_events
 from presentation.markup import md
 from ui import cached as data
 from ui.figures import headline_rows, in_range
@@ -44,11 +44,6 @@ from ui.plan_view import render_linked_actions
 RAG_VIEW = "Red-amber-green view"
 SPC_VIEW = "Statistical process control view"
 VIEWS = (RAG_VIEW, SPC_VIEW)
-CHART_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
 
 
 def financial_years(periods: pd.Series) -> list[str]:
@@ -235,8 +230,8 @@ def render_indicator(
         )
     if left_out and len(figures) > 1:
         st.caption(left_out)  # the team chart is bounded to the cap: say what it leaves out
-    _about(indicator)
-    render_linked_actions(indicator, path, data_version, last)  # the improvement plan's actions
+    # The table straight after the charts: from a chart's one tab stop (Streamlit's full-screen
+    # button; the charts have no Plotly mode bar) the next is its table (issue 16 §6).
     with st.expander("The figures as a table", expanded=True):
         if indicator.breakdown == "distance_band":
             order = list(cat.breakdown_values.get(indicator.breakdown, ()))
@@ -249,3 +244,5 @@ def render_indicator(
                 if left_out:
                     st.caption(left_out)
                 _breakdown_table(indicator, parts, sorted(set(parts["breakdown"])))
+    _about(indicator)
+    render_linked_actions(indicator, path, data_version, last)  # the improvement plan's actions

@@ -1,21 +1,20 @@
 """Plotly builders for the "How we compare" page: pure functions from tidy frames to figures.
 
-Like `presentation.charts.indicator`, these are drawn for a printed committee report as much
-as a screen: white background, a title that says what and a subtitle that says when and where from,
-the GOV.UK /
-DfE analytical palette. The council is picked out by colour *and* by a hatch pattern and the
-words "this council" in its label, so it is found without colour. A figure the DfE did not
+Like `presentation.charts.indicator`, they share the house frame (`layout.base_figure`): white
+background, a title that says what and a subtitle that says when and where from, the GOV.UK /
+DfE analytical palette, sized to read on a phone as on a laptop. The council is picked out by
+colour *and* by a hatch pattern and the words "this council" in its label, so it is found
+without colour. A figure the DfE did not
 publish is written as its symbol beside an empty row, never drawn as a zero-length bar.
 No Streamlit here: the page lays the figures out.
 """
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from presentation.charts.layout import LEGEND_CHARS, UNIT_AXIS, base_figure, fit_height, wrap
 from presentation.palette import BLACK, DARK_BLUE, DARK_GREY, DARK_PINK, LIGHT_GREY, ORANGE, WHITE
 
 COUNCIL_COLOUR = ORANGE  # orange: the council
@@ -24,41 +23,39 @@ ENGLAND_COLOUR = BLACK
 AVERAGE_COLOUR = DARK_PINK
 RANK_COLOUR = DARK_BLUE
 BREAK_COLOUR = DARK_GREY
-FONT = "Arial, Helvetica, sans-serif"
-UNIT_AXIS = {"percent": "Per cent (%)", "count": "Number", "number": "Average number"}
 BETTER = {
     "lower": "lower is better",
     "higher": "higher is better",
     "neither": "neither higher nor lower is better",
 }
 THIS_COUNCIL = "this council"
+# Each area's row in the bar chart is this tall; an area's name longer than AREA_CHARS goes over
+# two lines, so the bars keep room beside the names on a phone.
+BAR_ROW_PX = 40
+AREA_CHARS = 18
+# The value axis's tick labels and title; the rank chart's year labels stand on end on a phone.
+BAR_AXIS_PX = 62
+RANK_AXIS_PX = 100
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, height: int) -> None:
-    fig.update_layout(
-        template="simple_white",
-        font={"family": FONT, "size": 14, "color": BLACK},
-        title={
-            "text": title,
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": DARK_GREY}},
-            "x": 0,
-            "xanchor": "left",
-        },
-        margin={"l": 20, "r": 30, "t": 110, "b": 50},
-        height=height,
-        showlegend=False,
-        hoverlabel={"font": {"family": FONT, "size": 14}},
-    )
-
-
-def wrap_title(text: str, width: int = 70) -> str:
-    """A long measure name over two lines: Plotly titles never wrap by themselves."""
-    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+def legend_line(fig: go.Figure, name: str, colour: str, dash: str) -> None:
+    """A legend entry for a line drawn as a shape (a reference line or a method change), so
+    its words sit in the legend below the chart instead of on the plot, where they collided
+    with the bars' figures and ran off a phone's screen (issue 16 §4)."""
+    fig.add_scatter(
+        x=[None], y=[None], mode="lines", name=wrap(name, LEGEND_CHARS), hoverinfo="skip",
+        line={"color": colour, "dash": dash, "width": 2},
+    )  # fmt: skip
 
 
 def council_label(name: str, is_council: bool) -> str:
-    """The row label: the council's says so in words, so colour is not the only cue."""
-    return f"<b>{name} ({THIS_COUNCIL})</b>" if is_council else name
+    """The row label: the council's says so in words, so colour is not the only cue. A long
+    name goes over two lines, so the bars keep room beside it on a phone."""
+    return (
+        f"<b>{wrap(f'{name} ({THIS_COUNCIL})', AREA_CHARS)}</b>"
+        if is_council
+        else wrap(name, AREA_CHARS)
+    )
 
 
 def comparison_bar_chart(
@@ -81,7 +78,12 @@ def comparison_bar_chart(
         council_label(n, c) for n, c in zip(bars["area_name"], bars["is_council"], strict=True)
     ]
     has_value = bars["value"].notna()
-    fig = go.Figure(
+    fig = base_figure(
+        measure_name,
+        f"{council_name} and its statistical neighbours, {period_label}, best first "
+        f"({BETTER.get(polarity, '')}). Source: DfE published figures.",
+    )
+    fig.add_trace(
         go.Bar(
             x=bars["value"].where(has_value, None),
             y=labels,
@@ -99,6 +101,7 @@ def comparison_bar_chart(
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
             name=measure_name,
+            showlegend=False,
         )
     )
     for label, display, ok in zip(labels, bars["display"], has_value, strict=True):
@@ -107,40 +110,27 @@ def comparison_bar_chart(
                 x=0, y=label, text=display, showarrow=False, xanchor="left",
                 font={"size": 13, "color": DARK_GREY},
             )  # fmt: skip
-    for line, colour, dash, position in (
-        (england, ENGLAND_COLOUR, "dash", "top"),
-        (neighbour_average, AVERAGE_COLOUR, "dot", "bottom"),
+    highest = [v for v in bars["value"] if pd.notna(v)]
+    for line, colour, dash in (
+        (england, ENGLAND_COLOUR, "dash"),
+        (neighbour_average, AVERAGE_COLOUR, "dot"),
     ):
         if line is None or line[0] is None:
             continue
-        fig.add_vline(
-            x=line[0],
-            line={"color": colour, "dash": dash, "width": 2},
-            annotation={
-                "text": line[1],
-                "font": {"color": colour, "size": 13},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            },
-            annotation_position=f"{position} right",
-        )
-    title = wrap_title(measure_name)
-    _layout(
-        fig,
-        title,
-        f"{council_name} and its statistical neighbours, {period_label}, best first "
-        f"({BETTER.get(polarity, '')}). Source: DfE published figures.",
-        height=140 + 38 * max(len(bars), 3),
-    )
-    if "<br>" in title:
-        fig.update_layout(margin={"t": 130})
-    fig.update_yaxes(autorange="reversed", title_text=None, ticks="")
+        fig.add_vline(x=line[0], line={"color": colour, "dash": dash, "width": 2})
+        legend_line(fig, line[1], colour, dash)
+        highest.append(line[0])
+    fit_height(fig, plot_px=BAR_ROW_PX * max(len(bars), 3), axis_px=BAR_AXIS_PX)
+    fig.update_yaxes(autorange="reversed", title_text=None, ticks="", showgrid=False)
     fig.update_xaxes(
         title_text=UNIT_AXIS.get(unit, "Value"),
         ticksuffix="%" if unit == "percent" else "",
         tickformat=",",
         showgrid=True,
         gridcolor=LIGHT_GREY,
-        rangemode="tozero",
+        # Room to the right of the longest bar for its figure, written outside it.
+        range=[1.25 * min(0, *highest), 1.25 * max(highest, default=1) or 1],
+        nticks=5,
     )
     return fig
 
@@ -157,18 +147,19 @@ def rank_trend_chart(
 
     `trend` is `rank_trend()`: year, short_label, rank, ranked, band, segment. Each segment is
     its own line, so years either side of a method change are never joined. Each point is
-    labelled with the number of councils ranked that year; `highlight_year` (the year chosen
-    on the page) gets a larger open marker.
+    labelled with its rank (the number of councils ranked is in the hover text: "32 of 152" on
+    every point collided on a phone); `highlight_year` (the year chosen on the page) gets a
+    larger open marker.
     """
-    fig = go.Figure()
+    fig = base_figure(
+        f"{measure_name}: {council_name}'s national rank",
+        "Each year's rank among English councils with a figure; 1 = best, so up is better.",
+    )
     frame = trend.copy()
     frame["rank"] = frame["rank"].astype("float64")
     categories = list(frame["short_label"])
     for _, part in frame.groupby("segment", sort=True):
-        text = [
-            f"{int(r)} of {n}" if pd.notna(r) else ""
-            for r, n in zip(part["rank"], part["ranked"], strict=True)
-        ]
+        text = [f"{int(r)}" if pd.notna(r) else "" for r in part["rank"]]
         fig.add_trace(
             go.Scatter(
                 x=part["short_label"],
@@ -180,6 +171,7 @@ def rank_trend_chart(
                 line={"color": RANK_COLOUR, "width": 3},
                 marker={"size": 9, "symbol": "circle"},
                 connectgaps=False,
+                showlegend=False,
                 customdata=list(zip(part["ranked"], part["band"].fillna("none"), strict=True)),
                 hovertemplate=(
                     "%{x}: ranked %{y} of %{customdata[0]} (1 = best), "
@@ -201,28 +193,22 @@ def rank_trend_chart(
                     "line": {"width": 3},
                 },
                 hoverinfo="skip",
+                showlegend=False,
             )
         )
     if series_break_year is not None and frame["segment"].nunique() > 1:
         first_after = frame.index[frame["year"] >= series_break_year]
         position = categories.index(frame.loc[first_after[0], "short_label"]) - 0.5
-        fig.add_vline(
-            x=position,
-            line={"color": BREAK_COLOUR, "dash": "dash"},
-            annotation={"text": f"Method changed in {series_break_year}: not joined"},
-            annotation_position="bottom right",
-        )
+        fig.add_vline(x=position, line={"color": BREAK_COLOUR, "dash": "dash"})
+        legend_line(
+            fig, f"Method changed in {series_break_year}: years either side not joined",
+            BREAK_COLOUR, "dash",
+        )  # fmt: skip
     most = int(frame["ranked"].max()) if len(frame) else 150
-    _layout(
-        fig,
-        wrap_title(f"{measure_name}: {council_name}'s national rank"),
-        "Each year's rank among English councils with a figure, labelled 'rank of number "
-        "ranked'; 1 = best, so up is better.",
-        height=440,
-    )
+    fit_height(fig, axis_px=RANK_AXIS_PX)
     ticks = [1, *range(25, most + 1, 25)]
     fig.update_yaxes(
-        title_text="National rank (1 = best, up is better)",
+        title_text="National rank (1 = best)",
         range=[most + 8, -8],
         tickvals=ticks,
         showgrid=True,

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.periods import add_months
+from presentation.charts.layout import LEGEND_CHARS, wrap
 from presentation.palette import COMPARATOR_STYLES, OTHER_COMPARATOR_STYLE
 
 
@@ -64,7 +65,7 @@ def add_comparators(
             x=xs,
             y=ys,
             mode="lines",
-            name=comparator_legend(series, rows),
+            name=wrap(comparator_legend(series, rows), LEGEND_CHARS),  # a phone's width
             line={"color": style["color"], "width": 2, "dash": style["dash"]},
             connectgaps=False,
             customdata=text,

@@ -20,13 +20,11 @@ from presentation.charts.comparator_lines import add_comparators
 from presentation.charts.layout import (
     ReferenceLine,
     add_reference_lines,
-    base_layout,
     chart_title,
     complete_months,
     dates,
-    event_marks,
-    financial_years,
-    x_range,
+    finish_figure,
+    frame_figure,
 )
 from presentation.palette import (
     AMBER_BAND,
@@ -87,15 +85,13 @@ def indicator_chart(
     (`etl.benchmarks.chart_lines.comparator_lines`) adds the annual England, region and
     statistical-neighbour figures as stepped lines.
     """
-    fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x
     if series.empty and (first is None or last is None):
-        return fig
+        return go.Figure(_validate=False)
     first = first or min(series["period"])
     last = last or max(series["period"])
     frame = indicator_months(indicator, series, targets, first=first, last=last)
     x = dates(frame["period"])
-    base_layout(fig, chart_title(indicator, council, first, last), indicator)
-    financial_years(fig, first, last)
+    fig = frame_figure(indicator, chart_title(indicator, council, first, last), first, last)
 
     if frame["target"].notna().any():
         tolerance = frame["amber_tolerance"].fillna(0)
@@ -165,11 +161,9 @@ def indicator_chart(
             else "<b>%{customdata[0]}</b>%{customdata[2]}<extra></extra>",
         )
     _note_marks(fig, x, frame["value"], notes)
-    event_marks(fig, events, first, last)
     add_reference_lines(fig, reference_lines)
     add_comparators(fig, comparators, first, last)
-    x_range(fig, first, last)
-    return fig
+    return finish_figure(fig, events, first, last)
 
 
 def breakdown_lines_chart(
@@ -185,15 +179,14 @@ def breakdown_lines_chart(
     detail: str = "by team",
 ) -> go.Figure:
     """One line per breakdown value (team), each with its own colour *and* marker shape."""
-    fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x
     parts = frame[frame["breakdown"] != ""]
     if parts.empty:
-        return fig
+        return go.Figure(_validate=False)
     first = first or min(parts["period"])
     last = last or max(parts["period"])
     names = [n for n in order if n in set(parts["breakdown"])] or sorted(set(parts["breakdown"]))
-    base_layout(fig, chart_title(indicator, council, first, last, detail), indicator)
-    financial_years(fig, first, last)
+    title = chart_title(indicator, council, first, last, detail)
+    fig = frame_figure(indicator, title, first, last)
     for n, name in enumerate(names):
         one = complete_months(parts[parts["breakdown"] == name][["period", "value"]], first, last)
         fig.add_scatter(
@@ -206,11 +199,8 @@ def breakdown_lines_chart(
             marker={"symbol": SERIES_SYMBOLS[n % len(SERIES_SYMBOLS)], "size": 7},
             hovertemplate=f"{name}: %{{y:,.{indicator.decimals}f}}<extra></extra>",
         )
-    event_marks(fig, events, first, last)
     add_reference_lines(fig, reference_lines)
-    x_range(fig, first, last)
-    fig.update_layout(height=500)
-    return fig
+    return finish_figure(fig, events, first, last)
 
 
 def stacked_bands_chart(
@@ -227,15 +217,13 @@ def stacked_bands_chart(
 
     Each band has its own colour and fill pattern, and its name in the hover text.
     """
-    fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x
     parts = frame[frame["breakdown"] != ""]
     if parts.empty:
-        return fig
+        return go.Figure(_validate=False)
     first = first or min(parts["period"])
     last = last or max(parts["period"])
     names = [n for n in order if n in set(parts["breakdown"])] or sorted(set(parts["breakdown"]))
-    base_layout(fig, chart_title(indicator, council, first, last), indicator)
-    financial_years(fig, first, last)
+    fig = frame_figure(indicator, chart_title(indicator, council, first, last), first, last)
     for n, name in enumerate(names):
         one = complete_months(parts[parts["breakdown"] == name][["period", "value"]], first, last)
         fig.add_bar(
@@ -249,8 +237,6 @@ def stacked_bands_chart(
             },
             hovertemplate=f"{name}: %{{y:,.0f}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", bargap=0.15, legend={"traceorder": "normal"})
+    fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_yaxes(title_text="Number of children")
-    event_marks(fig, events, first, last)
-    x_range(fig, first, last)
-    return fig
+    return finish_figure(fig, events, first, last)

@@ -9,24 +9,23 @@ puts the same numbers in a table beside the chart (the accessible alternative).
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.plan import ALL_THEMES, PROGRESS_ORDER
+from presentation.charts.layout import base_figure, fit_height
 from presentation.palette import (
     BLACK,
     DARK_BLUE,
-    DARK_GREY,
     DARK_PINK,
-    LIGHT_GREY,
     ORANGE,
     PALE_MID_GREY,
     TURQUOISE,
 )
 
-FONT = "Arial, Helvetica, sans-serif"
 # Complete, On track, At risk, Off track, Not started: the DfE analytical palette, then grey.
 STATUS_STYLE = {
     "Complete": (DARK_BLUE, ""),
@@ -36,7 +35,14 @@ STATUS_STYLE = {
     "Not started": (PALE_MID_GREY, "-"),
 }
 OUTLINE = BLACK
-COLUMNS = 3
+# Two themes a row, so each panel keeps room for its bars and its name on a phone; a theme's
+# name takes at most two lines of THEME_CHARS. Pixel heights: a panel, the gap under a row of
+# panels (the snapshots' dates, on a slant, and the next row's names), the dates under the last.
+COLUMNS = 2
+THEME_CHARS = 24
+PANEL_PX = 170
+PANEL_GAP_PX = 110
+DATES_PX = 75
 
 
 def _labels(months: pd.Series) -> list[str]:
@@ -67,69 +73,58 @@ def _bars(frame: pd.DataFrame, show_legend: bool) -> list[go.Bar]:
     return traces
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, height: int) -> None:
-    fig.update_layout(
-        template="simple_white",
-        barmode="stack",
-        font={"family": FONT, "size": 14, "color": BLACK},
-        title={
-            "text": title,
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": DARK_GREY}},
-            "x": 0,
-            "xanchor": "left",
-        },
-        margin={"l": 60, "r": 20, "t": 110, "b": 60},
-        height=height,
-        legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top", "traceorder": "normal"},
-        hoverlabel={"font": {"family": FONT, "size": 14}},
-        bargap=0.25,
-    )
-    fig.update_yaxes(showgrid=True, gridcolor=LIGHT_GREY, rangemode="tozero", tickformat="d")
+def _frame(title: str, subtitle: str) -> go.Figure:
+    """The house frame (`layout.base_figure`) with stacked bars and slanted snapshot dates."""
+    fig = base_figure(title, subtitle)
+    fig.update_layout(barmode="stack", bargap=0.25)
+    fig.update_yaxes(rangemode="tozero", tickformat="d")
     fig.update_xaxes(showgrid=False, ticks="outside", tickangle=-45)
+    return fig
 
 
 def plan_progress_chart(progress: pd.DataFrame, council: str, plan_name: str = "") -> go.Figure:
     """Actions by status at every snapshot, all themes together."""
     mine = progress[progress["theme"] == ALL_THEMES].sort_values("as_at")
-    fig = go.Figure(_bars(mine, show_legend=True))
-    _layout(
-        fig,
+    fig = _frame(
         f"{plan_name or 'Improvement plan'}: actions by status at each snapshot",
         f"{council}, all themes, {_span(mine)}",
-        460,
     )
+    fig.add_traces(_bars(mine, show_legend=True))
     fig.update_yaxes(title_text="Actions")
-    return fig
+    return fit_height(fig, axis_px=DATES_PX)
 
 
 def theme_progress_chart(progress: pd.DataFrame, themes: list[str], council: str) -> go.Figure:
     """One small chart per theme: actions by status at every snapshot, on a shared scale."""
     rows = max(1, math.ceil(len(themes) / COLUMNS))
+    every = progress[progress["theme"].isin(themes)]
+    plot_px = rows * PANEL_PX + (rows - 1) * PANEL_GAP_PX
     fig = make_subplots(
         rows=rows,
         cols=COLUMNS,
         subplot_titles=[_short(t) for t in themes],
         shared_yaxes=True,
-        vertical_spacing=0.16 if rows > 1 else 0.1,
-        horizontal_spacing=0.04,
+        vertical_spacing=PANEL_GAP_PX / plot_px if rows > 1 else 0.1,
+        horizontal_spacing=0.06,
+        figure=_frame(
+            "Improvement plan: progress by theme",
+            f"{council}, actions by status at each snapshot, {_span(every)}",
+        ),
     )
     for n, theme in enumerate(themes):
         mine = progress[progress["theme"] == theme].sort_values("as_at")
         for trace in _bars(mine, show_legend=n == 0):
             fig.add_trace(trace, row=n // COLUMNS + 1, col=n % COLUMNS + 1)
-    every = progress[progress["theme"].isin(themes)]
-    _layout(
-        fig,
-        "Improvement plan: progress by theme",
-        f"{council}, actions by status at each snapshot, {_span(every)}",
-        230 * rows + 200,
-    )
     fig.update_annotations(font={"size": 13})
-    return fig
+    # The first row's theme names stand above its panels, under the subtitle; the right-hand
+    # panels' last slanted date needs room past the plot's edge.
+    fig.update_layout(margin={"t": fig.layout.margin.t + 2 * 18, "r": 45})
+    return fit_height(fig, plot_px=plot_px, axis_px=DATES_PX)
 
 
-def _short(theme: str, width: int = 34) -> str:
-    return theme if len(theme) <= width else theme[: width - 1].rstrip() + "…"
+def _short(theme: str) -> str:
+    """A theme's name over at most two lines that fit a phone's panel, cut with "…" after."""
+    return "<br>".join(textwrap.wrap(theme, THEME_CHARS, max_lines=2, placeholder="…"))
 
 
 def _span(frame: pd.DataFrame) -> str:

@@ -30,13 +30,13 @@ from analysis.spc_view import (
 from core.catalogue import ChangePoint, Event, Indicator
 from core.periods import long_label
 from presentation.charts.layout import (
-    base_layout,
+    GLUE,
     chart_title,
     complete_months,
     dates,
-    event_marks,
-    financial_years,
-    x_range,
+    finish_figure,
+    frame_figure,
+    vertical_rule,
 )
 from presentation.palette import (
     BLACK,
@@ -89,16 +89,7 @@ def _recalculations(
         if not first <= point.month <= last:
             continue
         x = pd.Timestamp(point.month) - pd.Timedelta(days=15)  # between the two segments
-        fig.add_shape(
-            type="line",
-            xref="x",
-            yref="paper",
-            x0=x,
-            x1=x,
-            y0=0,
-            y1=1,
-            line={"color": RECALCULATION_COLOUR, "width": 1.5},
-        )
+        vertical_rule(fig, x, RECALCULATION_COLOUR, width=1.5)
         fig.add_annotation(
             x=x,
             y=0.03,
@@ -136,18 +127,17 @@ def spc_chart(
     figures are drawn with a note saying so, rather than limits from a handful of months.
     `recalculations` (`SpcResult.recalculations`) are marked where the limits step.
     """
-    fig = go.Figure(_validate=False)  # built from known-good literals: validation cost ~5x
     plotted = frame[frame["value"].notna()] if not frame.empty else frame
     if plotted.empty and (first is None or last is None):
-        return fig
+        return go.Figure(_validate=False)
     first = first or min(plotted["period"])
     last = last or max(plotted["period"])
     shown = frame[(frame["period"] >= first) & (frame["period"] <= last)]
     months = complete_months(shown, first, last)
     x = dates(months["period"])
     title, subtitle = chart_title(indicator, council, first, last)
-    base_layout(fig, (title, subtitle + ": statistical process control"), indicator)
-    financial_years(fig, first, last)
+    subtitle += ": " + GLUE.join(("statistical", "process", "control"))
+    fig = frame_figure(indicator, (title, subtitle), first, last)
     enough = bool(plotted["mean"].notna().any()) if "mean" in plotted else False
     number = _hover_number(indicator)
 
@@ -224,7 +214,5 @@ def spc_chart(
             font={"size": 13, "color": BLACK},
             bgcolor="rgba(255,255,255,0.9)",
         )
-    event_marks(fig, events, first, last)
     _recalculations(fig, recalculations, first, last)
-    x_range(fig, first, last)
-    return fig
+    return finish_figure(fig, events, first, last)

@@ -93,7 +93,8 @@ def test_title_says_what_where_and_when_and_axes_have_units():
         REREF, monthly({"2014-04": 25.0, "2017-03": 22.0}), TARGETS, council="Testshire Council"
     )
     assert fig.layout.title.text == "Re-referrals within 12 months"
-    assert fig.layout.title.subtitle.text == (
+    # Wrapped to a phone's width: the words are the same, over two lines.
+    assert fig.layout.title.subtitle.text.replace("<br>", " ") == (
         "Testshire Council, monthly, April 2014 to March 2017"
     )
     assert fig.layout.yaxis.title.text == "Per cent (%)"
