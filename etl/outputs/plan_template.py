@@ -12,7 +12,6 @@ Sheets:
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -91,11 +90,7 @@ def build_plan_template(cat: Catalogue | None = None) -> bytes:
     _instructions(book.active, cat)
     _actions(book.create_sheet(ACTIONS_SHEET), cat)
     _indicators(book.create_sheet("indicators"), cat)
-    book.active = 0
-    book.properties.title = "CYPS Performance improvement plan template"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return style.workbook_bytes(book, "CYPS Performance improvement plan template")
 
 
 def _instructions(ws: Worksheet, cat: Catalogue) -> None:

@@ -9,8 +9,10 @@ Excel's prompt limit) reaches both.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Mapping, Sequence
 
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -25,6 +27,15 @@ MONTH_FORMAT = "mmm yyyy"
 HELP_AUTHOR = "CYPS Performance"
 # Excel refuses a data-validation prompt longer than this.
 PROMPT_LIMIT = 255
+
+
+def workbook_bytes(book: Workbook, title: str) -> bytes:
+    """The finished workbook as .xlsx bytes: titled, opening on its first (instructions) sheet."""
+    book.active = 0
+    book.properties.title = title
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def write_header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -63,11 +62,7 @@ def build_template(cat: Catalogue | None = None) -> bytes:
     _data_sheet(book.create_sheet("data"), cat)
     _targets_sheet(book.create_sheet("targets"), cat)
     _indicators_sheet(book.create_sheet("indicators"), cat)
-    book.active = 0
-    book.properties.title = "CYPS Performance upload template"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return style.workbook_bytes(book, "CYPS Performance upload template")
 
 
 def breakdown_rule(ind: Indicator, cat: Catalogue) -> str:
