@@ -165,35 +165,28 @@ def locate(sheet: Sheet) -> Located:
             if "period" in keys or "value" in keys:
                 return _long(sheet, r, keys)
             return _wide(sheet, r, keys)
-    raise Invalid(
-        [
-            Problem(
-                sheet.name,
-                None,
-                "",
-                "",
-                "has no header row with an 'indicator' column in its first "
-                f"{HEADER_SEARCH_ROWS} rows. Use the template: columns indicator, period, value.",
-            )
-        ]
+    raise _header_refused(
+        sheet,
+        None,
+        "has no header row with an 'indicator' column in its first "
+        f"{HEADER_SEARCH_ROWS} rows. Use the template: columns indicator, period, value.",
     )
+
+
+def _header_refused(sheet: Sheet, row: int | None, message: str) -> Invalid:
+    """The sheet refused for its header: one problem, with no cell or value to point at."""
+    return Invalid([Problem(sheet.name, row, "", "", message)])
 
 
 def _long(sheet: Sheet, header: int, keys: list[str]) -> Located:
     positions = {k: i for i, k in reversed(list(enumerate(keys))) if k}
     missing = [k for k in ("indicator", "period", "value") if k not in positions]
     if missing:
-        raise Invalid(
-            [
-                Problem(
-                    sheet.name,
-                    header + 1,
-                    "",
-                    "",
-                    f"the header row has no {' or '.join(repr(m) for m in missing)} column. "
-                    "Every figure needs its indicator, period (month) and value.",
-                )
-            ]
+        raise _header_refused(
+            sheet,
+            header + 1,
+            f"the header row has no {' or '.join(repr(m) for m in missing)} column. "
+            "Every figure needs its indicator, period (month) and value.",
         )
     columns = {name: positions[name] for name in ("indicator", "period", "value")}
     breakdown = next((positions[a] for a in BREAKDOWN_ALIASES if a in positions), None)
@@ -254,18 +247,12 @@ def _wide(sheet: Sheet, header: int, keys: list[str]) -> Located:
         except PeriodError:
             ignored.append(f"{column_letter(c)} ({_header_text(head)})")
     if not months:
-        raise Invalid(
-            [
-                Problem(
-                    sheet.name,
-                    header + 1,
-                    "",
-                    "",
-                    "the header row starts with 'indicator' but has no month columns and no "
-                    "'period' and 'value' columns. Put months (such as Apr 2015) in the header, "
-                    "or use the template's columns indicator, period, value.",
-                )
-            ]
+        raise _header_refused(
+            sheet,
+            header + 1,
+            "the header row starts with 'indicator' but has no month columns and no "
+            "'period' and 'value' columns. Put months (such as Apr 2015) in the header, "
+            "or use the template's columns indicator, period, value.",
         )
     columns = {"indicator": ind_col}
     if breakdown_col is not None:
