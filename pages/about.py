@@ -15,6 +15,7 @@ from analysis.summary import format_target
 from core.catalogue import catalogue
 from core.periods import financial_year_label
 from core.settings import settings
+from etl.benchmarks.sources import publications
 from ui import cached as data
 from ui.frame import in_frame
 from ui.indicator_view import about_markdown
@@ -44,6 +45,19 @@ def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _publications_markdown() -> str:
+    """The DfE publications the comparators come from, each with its link: the captions
+    elsewhere name a publication in words and send the reader here (issue 16 §5)."""
+    listed = "\n".join(
+        f"- [{p.name}]({p.url})" + (f": {p.covers}." if p.covers else ".") for p in publications()
+    )
+    return (
+        "The England, regional and statistical-neighbour figures on *How we compare* and on "
+        "the charts are the Department for Education's published statistics, under the Open "
+        "Government Licence v3.0, from:\n\n" + listed
+    )
+
+
 def main() -> None:
     version = in_frame().version
     cat = catalogue()
@@ -59,6 +73,9 @@ def main() -> None:
         "monthly, so they can differ from the published annual figures. A figure corrected "
         "after it was first loaded shows its latest value; every earlier version is kept."
     )
+
+    st.subheader("The national comparators")
+    st.markdown(_publications_markdown())
 
     st.header("What each measure means")
     for family in cat.families:

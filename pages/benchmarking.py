@@ -16,6 +16,7 @@ from etl.benchmarks.published import (
     Measure,
     benchmark_measures,
 )
+from etl.benchmarks.sources import plain_source
 from presentation.charts import benchmark as benchmark_charts
 from presentation.charts.layout import CHART_CONFIG
 from presentation.markup import md
@@ -208,10 +209,11 @@ def main() -> None:
 
     st.subheader("Definition and source")
     st.markdown(f"**{md(m.name)}.** {md(m.definition_note)}")
-    st.caption(
-        f"Source: {md(c.source)}. {md(c.period_label)}. Published by the Department for "
-        "Education under the Open Government Licence v3.0. Neighbours: DfE children's services "
-        f"statistical neighbours, model {md(area.neighbour_model)}."
+    st.caption(  # the publication in words; its link is on the About page (issue 16 §5)
+        f"Source: {md(plain_source(c.source))}, {md(c.period_label)}. Published by the "
+        "Department for Education under the Open Government Licence v3.0. Neighbours: DfE "
+        f"children's services statistical neighbours, model {md(area.neighbour_model)}. "
+        "The About page links to each publication."
     )
 
 

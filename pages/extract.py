@@ -223,8 +223,8 @@ def _downloads(user: User, store: Store, ex: Extract) -> None:
                 on_click="ignore",
                 icon=":material/download:",
                 key=f"extract_download_{file_format}",
+                help=f"Saved as {name}",  # a file name: not a caption (issue 16 §5)
             )
-            st.caption(name)
 
 
 def render() -> None:

@@ -293,7 +293,7 @@ def _figures_section() -> None:
         key=f"upload_file_{st.session_state.get(UPLOADER_GENERATION, 0)}",
         help=f"Largest file accepted: {limit} MB.",
     )
-    st.caption(f"Excel workbook (.xlsx) or CSV (UTF-8), up to {limit} MB.")
+    st.caption(f"An Excel workbook or a CSV file saved as UTF-8, up to {limit} MB.")
     if uploaded is None:
         st.session_state.pop(CHECK_KEY, None)
         return

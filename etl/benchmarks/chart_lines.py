@@ -27,6 +27,7 @@ from etl.benchmarks.published import (
     measure_values_in,
 )
 from etl.benchmarks.release_dates import known_by, publication
+from etl.benchmarks.sources import plain_source
 from etl.store.database import Connection, Store
 
 NEIGHBOUR_STATS = ("mean", "median")
@@ -123,6 +124,7 @@ def _national_lines(
     if not parts:  # no DfE file loaded yet, or none with this measure
         return pd.DataFrame(columns=LINE_COLUMNS)
     lines = pd.concat(parts, ignore_index=True)
+    lines["source"] = lines["source"].map(plain_source)  # the publication, not file or column
     spans = [cmp.period_span(int(y), found.period_basis) for y in lines["year"]]
     lines["start"] = [s for s, _ in spans]
     lines["end"] = [e for _, e in spans]

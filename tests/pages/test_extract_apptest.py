@@ -41,6 +41,7 @@ def page(_sample_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
     parts += [m.value for m in at.warning] + [m.value for m in at.info]
+    parts += [b.proto.help for b in at.get("download_button")]  # "Saved as <file name>"
     return "\n".join(parts)
 
 
@@ -56,7 +57,9 @@ def test_an_officer_sees_the_filters_a_preview_and_two_downloads(page: AppTest) 
     assert len(page.dataframe) == 1
     buttons = page.get("download_button")
     assert [b.proto.label for b in buttons] == ["Download CSV", "Download Excel (.xlsx)"]
-    assert "cyps-extract_all-indicators_2014-04_2017-03_illustrative.csv" in texts(page)
+    assert buttons[0].proto.help == (
+        "Saved as cyps-extract_all-indicators_2014-04_2017-03_illustrative.csv"
+    )
 
 
 def test_choosing_a_financial_year_and_indicators_narrows_the_preview(page: AppTest) -> None:
