@@ -25,6 +25,8 @@ from presentation.charts.layout import (
     dates,
     finish_figure,
     frame_figure,
+    months_shown,
+    series_line,
 )
 from presentation.palette import (
     AMBER_BAND,
@@ -85,10 +87,9 @@ def indicator_chart(
     (`etl.benchmarks.chart_lines.comparator_lines`) adds the annual England, region and
     statistical-neighbour figures as stepped lines.
     """
-    if series.empty and (first is None or last is None):
+    if (span := months_shown(series, first, last)) is None:
         return go.Figure(_validate=False)
-    first = first or min(series["period"])
-    last = last or max(series["period"])
+    first, last = span
     frame = indicator_months(indicator, series, targets, first=first, last=last)
     x = dates(frame["period"])
     fig = frame_figure(indicator, chart_title(indicator, council, first, last), first, last)
@@ -125,16 +126,7 @@ def indicator_chart(
             + "<extra></extra>",
         )
 
-    fig.add_scatter(
-        x=x,
-        y=frame["value"],
-        mode="lines",
-        name=indicator.name,
-        line={"color": SERIES_COLOUR, "width": 2.5},
-        connectgaps=False,
-        hoverinfo="skip",
-        showlegend=False,
-    )
+    series_line(fig, x, frame["value"], indicator.name, SERIES_COLOUR, 2.5)
     statuses = list(frame["rag"])  # the model's status: the one place RAG is worked out
     text = [indicator.format_value(v) for v in frame["value"]]
     notes = _notes(frame)
@@ -180,10 +172,9 @@ def breakdown_lines_chart(
 ) -> go.Figure:
     """One line per breakdown value (team), each with its own colour *and* marker shape."""
     parts = frame[frame["breakdown"] != ""]
-    if parts.empty:
+    if parts.empty or (span := months_shown(parts, first, last)) is None:
         return go.Figure(_validate=False)
-    first = first or min(parts["period"])
-    last = last or max(parts["period"])
+    first, last = span
     names = [n for n in order if n in set(parts["breakdown"])] or sorted(set(parts["breakdown"]))
     title = chart_title(indicator, council, first, last, detail)
     fig = frame_figure(indicator, title, first, last)
@@ -218,10 +209,9 @@ def stacked_bands_chart(
     Each band has its own colour and fill pattern, and its name in the hover text.
     """
     parts = frame[frame["breakdown"] != ""]
-    if parts.empty:
+    if parts.empty or (span := months_shown(parts, first, last)) is None:
         return go.Figure(_validate=False)
-    first = first or min(parts["period"])
-    last = last or max(parts["period"])
+    first, last = span
     names = [n for n in order if n in set(parts["breakdown"])] or sorted(set(parts["breakdown"]))
     fig = frame_figure(indicator, chart_title(indicator, council, first, last), first, last)
     for n, name in enumerate(names):

@@ -192,6 +192,16 @@ def complete_months(
     return months.merge(inside, on="period", how="left")
 
 
+def months_shown(
+    frame: pd.DataFrame, first: dt.date | None, last: dt.date | None
+) -> tuple[dt.date, dt.date] | None:
+    """first..last, by default the months `frame` (period, ...) covers; None when there is
+    nothing to draw."""
+    if frame.empty and (first is None or last is None):
+        return None
+    return first or min(frame["period"]), last or max(frame["period"])
+
+
 def chart_title(
     indicator: Indicator, council: str, first: dt.date, last: dt.date, detail: str = ""
 ) -> tuple[str, str]:
@@ -352,6 +362,17 @@ def event_marks(fig: go.Figure, events: Sequence[Event], first: dt.date, last: d
         )
     if rows:
         fig.update_layout(margin={"t": fig.layout.margin.t + EVENT_ROW_PX * (max(rows) + 1)})
+
+
+def series_line(
+    fig: go.Figure, x: list, values: pd.Series, name: str, colour: str, width: float
+) -> None:
+    """The line joining the monthly figures, broken where a month is missing; the markers
+    drawn over it carry the hover text and the legend entries."""
+    fig.add_scatter(
+        x=x, y=values, mode="lines", name=name, line={"color": colour, "width": width},
+        connectgaps=False, hoverinfo="skip", showlegend=False,
+    )  # fmt: skip
 
 
 def add_reference_lines(fig: go.Figure, lines: Sequence[ReferenceLine]) -> None:

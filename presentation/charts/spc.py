@@ -36,6 +36,8 @@ from presentation.charts.layout import (
     dates,
     finish_figure,
     frame_figure,
+    months_shown,
+    series_line,
     vertical_rule,
 )
 from presentation.palette import (
@@ -114,10 +116,10 @@ def spc_chart(
     targets: pd.DataFrame,
     events: Sequence[Event] = (),
     *,
+    recalculations: Sequence[ChangePoint] = (),
     council: str = "the council",
     first: dt.date | None = None,
     last: dt.date | None = None,
-    recalculations: Sequence[ChangePoint] = (),
 ) -> go.Figure:
     """The XmR chart of one indicator for the months first..last.
 
@@ -128,10 +130,9 @@ def spc_chart(
     `recalculations` (`SpcResult.recalculations`) are marked where the limits step.
     """
     plotted = frame[frame["value"].notna()] if not frame.empty else frame
-    if plotted.empty and (first is None or last is None):
+    if (span := months_shown(plotted, first, last)) is None:
         return go.Figure(_validate=False)
-    first = first or min(plotted["period"])
-    last = last or max(plotted["period"])
+    first, last = span
     shown = frame[(frame["period"] >= first) & (frame["period"] <= last)]
     months = complete_months(shown, first, last)
     x = dates(months["period"])
@@ -167,16 +168,7 @@ def spc_chart(
             line={"color": TARGET_COLOUR, "width": 2, "dash": "dot", "shape": "hv"},
             hovertemplate=f"Target: {number}<extra></extra>",
         )
-    fig.add_scatter(
-        x=x,
-        y=months["value"],
-        mode="lines",
-        name=indicator.name,
-        line={"color": MID_GREY, "width": 1.5},
-        connectgaps=False,
-        hoverinfo="skip",
-        showlegend=False,
-    )
+    series_line(fig, x, months["value"], indicator.name, MID_GREY, 1.5)
     kinds = months["variation"].fillna("") if "variation" in months else pd.Series([""] * len(x))
     for kind in ("improvement", "concern", "neither", "common", ""):
         picked = [i for i, k in enumerate(kinds) if k == kind and pd.notna(months["value"][i])]
