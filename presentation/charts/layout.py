@@ -1,12 +1,9 @@
 """Chart furniture every chart shares: figure frame, financial years, events, lines, sizes.
 
-The charts are read on laptops, tablets and 390 px phones, so every choice must hold at
-the narrowest: Plotly never wraps text or moves a legend by itself, so titles, subtitles and
-long legend entries are wrapped here at what fits a phone, the legend sits horizontally below
-the plot, the axes make room for their own labels, and a chart's height is fixed from what
-it holds (the plot area keeps at least `PLOT_PX` at a phone's width). White background, a
-title that says what and a subtitle that says where and when, units on the axes, financial
-years marked, key events numbered above the plot.
+Charts are read on laptops and 390 px phones, and Plotly never wraps text: titles, subtitles
+and long legend entries are wrapped here at what fits a phone, the legend sits below the plot,
+axes make room for their labels, and heights are fixed so the plot keeps `PLOT_PX` on a phone.
+White background, a title that says what and a subtitle where and when, units on the axes.
 """
 
 from __future__ import annotations
@@ -52,11 +49,17 @@ LEGEND_ROW_PX = 21
 PLOT_PX = 300  # the plot area's least height at a phone's width
 TIME_AXIS_PX = 50  # two-line month ticks ("Apr" over "2016") below a time axis
 FY_ROW_PX = 22  # the financial years' labels above the plot
-# How each chart is drawn in the browser: no Plotly mode bar. Its six buttons were six tab
-# stops before the chart's table (issue 16 §6) and the bar covered the title on a phone;
-# Streamlit's own full-screen button stays, the chart's one tab stop, and the figures are
-# in the table below every chart.
-CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+# How each chart is drawn in the browser: Plotly's mode bar with one button, "Download plot
+# as a PNG", always shown (ui/style.py sets it in a strip above the chart, never on it). Its
+# six buttons were six tab stops before the chart's table (issue 16 §6): now the chart is one
+# tab stop and its table is the next.
+CHART_CONFIG = {
+    "displayModeBar": True,
+    "modeBarButtons": [["toImage"]],
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "responsive": True,
+}
 
 
 @dataclass(frozen=True)

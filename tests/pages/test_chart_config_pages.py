@@ -1,8 +1,7 @@
-"""Every chart the pages draw has no Plotly mode bar, and an indicator's table follows its chart.
+"""Every chart the pages draw has a one-button mode bar, and an indicator's table follows it.
 
-The mode bar's six buttons were six tab stops inside each chart and, on a phone, sat on the
-chart's title (issue 16 §2, §6): a chart is one tab stop (Streamlit's full-screen button),
-with its figures as a table next.
+The mode bar's six buttons were six tab stops inside each chart (issue 16 §6): a chart is
+one tab stop (its "Download plot as a PNG" button), with its figures as a table next.
 """
 
 from __future__ import annotations
@@ -28,12 +27,12 @@ def _configs(at: AppTest) -> list[dict]:
 
 
 @pytest.mark.parametrize("url_path", ["rereferrals", "caseloads", "benchmarking", "plan"])
-def test_no_chart_on_the_page_has_a_plotly_mode_bar(on_sample, url_path: str) -> None:
+def test_every_chart_on_the_page_has_only_the_download_button(on_sample, url_path: str) -> None:
     at = screen(url_path, TIMEOUT).run()
     assert not at.exception
     configs = _configs(at)
     assert configs, f"/{url_path} draws a chart"
-    assert all(c.get("displayModeBar") is False for c in configs), configs
+    assert all(c.get("modeBarButtons") == [["toImage"]] for c in configs), configs
 
 
 def test_an_indicators_table_comes_straight_after_its_chart_before_about(on_sample) -> None:

@@ -148,8 +148,9 @@ def test_the_rank_chart_labels_each_point_with_its_rank_only(figures) -> None:
     assert labels and all(t.isdigit() for t in labels), labels
 
 
-def test_no_chart_has_a_plotly_mode_bar_to_cover_it_or_take_tab_stops() -> None:
-    assert CHART_CONFIG["displayModeBar"] is False
+def test_the_mode_bar_is_one_download_button_so_each_chart_is_one_tab_stop() -> None:
+    assert CHART_CONFIG["modeBarButtons"] == [["toImage"]]
+    assert CHART_CONFIG["displayModeBar"] is True, "always shown, so its focus can be seen"
     assert CHART_CONFIG["displaylogo"] is False
 
 
