@@ -17,7 +17,6 @@ from etl.benchmarks.published import (
     benchmark_measures,
 )
 from etl.benchmarks.sources import plain_source
-from presentation.charts import benchmark as benchmark_charts
 from presentation.charts.layout import CHART_CONFIG
 from presentation.markup import md
 from ui import cached as data
@@ -98,19 +97,13 @@ def _symbol_key(c: Comparison) -> None:
     )
 
 
-def _rank_section(c: Comparison, trend: pd.DataFrame) -> None:
+def _rank_section(c: Comparison, trend: pd.DataFrame, path: str, version: str) -> None:
     m = c.measure
     st.subheader("Rank over the years")
     if trend["rank"].isna().all():
         st.info(f"{md(m.name)} is not ranked, so there is no rank to follow over the years.")
         return
-    fig = benchmark_charts.rank_trend_chart(
-        trend,
-        measure_name=m.name,
-        council_name=c.council.name,
-        series_break_year=m.series_break_year,
-        highlight_year=c.year,
-    )
+    fig = data.benchmark_rank_figure(path, version, m.key, c.year)
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="rank_trend")
     with st.expander("View the rank chart as a table"):
         st.dataframe(
@@ -177,23 +170,13 @@ def main() -> None:
     if m.dfe_only:
         st.info(f"**DfE measure, not a dashboard indicator.** {md(m.definition_note)}")
     c = data.benchmark_comparison(path, version, key, year, stat)
-    average = c.neighbours.mean if stat == "mean" else c.neighbours.median
 
     st.markdown(f"**{md(c.sentence)}**")
     _headline(c)
     for note in c.notes:
         st.warning(md(note), icon="⚠️")
 
-    fig = benchmark_charts.comparison_bar_chart(
-        c.bars,
-        measure_name=m.name,
-        unit=m.unit,
-        polarity=m.polarity,
-        period_label=c.period_label,
-        council_name=area.name,
-        england=None if m.unit == "count" else (c.england[0], f"England {c.display(c.england)}"),
-        neighbour_average=(average, f"Neighbour {stat} {_fmt(m, average)}"),
-    )
+    fig = data.benchmark_bars_figure(path, version, key, year, stat)
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="comparison_bars")
     england_line = "" if m.unit == "count" else "The dashed line is England; "
     st.caption(
@@ -205,7 +188,7 @@ def main() -> None:
         st.dataframe(table, hide_index=True, width="stretch", height=_height(table))
     _symbol_key(c)
 
-    _rank_section(c, trend)
+    _rank_section(c, trend, path, version)
 
     st.subheader("Definition and source")
     st.markdown(f"**{md(m.name)}.** {md(m.definition_note)}")

@@ -19,13 +19,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from analysis.scorecard import display_table, months_with_data
-from core.catalogue import catalogue
 from core.periods import long_label
 from core.roles import User, may, require
-from etl.outputs.report_figures import EXEMPT_MARKING, mask_summary, report_figures
+from etl.outputs.report_figures import EXEMPT_MARKING
 from etl.store.database import Store
-from presentation.report.html import SUMMARY_COLUMNS, build_report_html, report_filename
+from presentation.report.html import build_report_html, report_filename
 from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
 from ui import cached as data
 from ui.access import current_user, reconfirm
@@ -58,7 +56,7 @@ def _pdf_builder(
 def main() -> None:
     version = in_frame().version
     path = str(data.store().path)
-    months = months_with_data(data.current_values(path, version))
+    months = data.months(path, version)
     if not months:
         no_data_message()
         return
@@ -113,22 +111,12 @@ def main() -> None:
     render_revisions(path, version, as_at, exempt)  # what changed since the last report
     st.subheader(f"Summary of every indicator, {long_label(as_at)}")
     st.caption("This is the report's summary table, from the same figures as the Overview.")
-    cat = catalogue()
-    card = data.scorecard(path, version, as_at)
-    table = display_table(card, cat)
-    if not exempt:  # the public report's cells: every figure a published extract hides shows c
-        figures = report_figures(data.current_values(path, version), cat, exempt=False)
-        table = mask_summary(table, card, figures, as_at)
-        if figures.hidden:
-            st.caption(figures.rules.explanation())
-    for family in cat.families:
-        codes = [i.code for i in cat.in_family(family.key)]
-        rows = table[table["code"].isin(codes)]
-        if not rows.empty:
-            st.markdown(f"**{family.title}**")
-            st.dataframe(
-                rows[SUMMARY_COLUMNS], hide_index=True, width="stretch", key=f"rep_{family.key}"
-            )
+    families, explanation = data.report_summary(path, version, as_at, exempt)
+    if explanation:
+        st.caption(explanation)
+    for title, table_html in families:
+        st.markdown(f"**{title}**")
+        st.html(table_html)
 
 
 if __name__ == "__main__":  # the frame runs pages as __main__; tests import the builders

@@ -16,10 +16,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.breakdowns import TeamChoice, choose_breakdowns, only_shown
-from analysis.scorecard import build_scorecard, headline_breakdown, months_with_data
+from analysis.comparators import display_value
+from analysis.scorecard import build_scorecard, display_table, headline_breakdown, months_with_data
 from analysis.spc_view import SpcResult, headline_series, indicator_spc
 from core.catalogue import catalogue
-from core.periods import add_months
+from core.periods import add_months, long_label
 from core.settings import database_path
 from etl.benchmarks import latest as benchmark_latest
 from etl.benchmarks.chart_lines import comparator_lines
@@ -28,12 +29,18 @@ from etl.benchmarks.published import CouncilArea, council_area, council_years_by
 from etl.ingest.breakdowns import max_distinct
 from etl.outputs.extract import Extract, extract
 from etl.outputs.extract_filter import ExtractFilter
+from etl.outputs.report_figures import mask_summary, report_figures
 from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sample
 from etl.store import plan_snapshots, queries
 from etl.store.database import Store
+from presentation.charts import benchmark as benchmark_charts
 from presentation.charts.layout import ReferenceLine
+from presentation.indicator_block import IndicatorBlock, build_indicator_block
 from presentation.overview import OverviewModel, build_overview
+from presentation.report.html import SUMMARY_COLUMNS
+from presentation.scorecard_html import plain_table_html
 from ui.figures import build_indicator_figures, build_spc_figure, in_range
+from ui.shared_figure import shared
 
 
 def store() -> Store:
@@ -165,6 +172,30 @@ def overview_model(path: str, data_version: str, as_at: dt.date) -> OverviewMode
     return build_overview(current, previous, national, cat, as_at, before)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def report_summary(
+    path: str, data_version: str, as_at: dt.date, exempt: bool
+) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """The report page's summary, built once per data version (shared): each family's title
+    and table as HTML, and, for the public version, how small numbers were hidden."""
+    cat = catalogue()
+    card = scorecard(path, data_version, as_at)
+    table = display_table(card, cat)
+    explanation = None
+    if not exempt:  # the public report's cells: every figure a published extract hides
+        figures = report_figures(current_values(path, data_version), cat, exempt=False)
+        table = mask_summary(table, card, figures, as_at)
+        explanation = figures.rules.explanation() if figures.hidden else None
+    families = []
+    for family in cat.families:
+        codes = [i.code for i in cat.in_family(family.key)]
+        rows = table[table["code"].isin(codes)]
+        if not rows.empty:
+            caption = f"{family.title}: summary, {long_label(as_at)}"
+            families.append((family.title, plain_table_html(rows[SUMMARY_COLUMNS], caption, {})))
+    return tuple(families), explanation
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcResult:
     """An indicator's XmR chart and icons up to a month (computed on all earlier months)."""
@@ -180,7 +211,7 @@ def spc_result(path: str, data_version: str, code: str, as_at: dt.date) -> SpcRe
 def spc_figure(path: str, data_version: str, code: str, first: dt.date, last: dt.date) -> go.Figure:
     """The SPC chart, kept as an object like `indicator_figures` (shared: never modify it)."""
     result = spc_result(path, data_version, code, last)
-    return build_spc_figure(result, targets(path, data_version), code, first, last)
+    return shared(build_spc_figure(result, targets(path, data_version), code, first, last))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -203,7 +234,7 @@ def indicator_figures(
     """
     values = current_values(path, data_version)
     choice = team_choice(path, data_version, code, first, last)  # at most the cap's teams
-    return build_indicator_figures(
+    figures = build_indicator_figures(
         only_shown(values, code, choice),
         targets(path, data_version),
         comparators(path, data_version, code),
@@ -212,6 +243,7 @@ def indicator_figures(
         last,
         extra_lines,
     )
+    return [shared(f) for f in figures]  # each drawn from one dictionary (ui.shared_figure)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -223,6 +255,26 @@ def team_choice(
     indicator = catalogue().get(code)
     mine = in_range(current_values(path, data_version), indicator, first, last)
     return choose_breakdowns(mine, indicator.polarity, max_distinct())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def indicator_block(
+    path: str, data_version: str, code: str, first: dt.date, last: dt.date
+) -> IndicatorBlock:
+    """An indicator's sentence, captions and tables for first..last, built once per data
+    version and shared by every session (issue 17): nothing may change it."""
+    cat = catalogue()
+    indicator = cat.get(code)
+    return build_indicator_block(
+        indicator,
+        cat,
+        in_range(current_values(path, data_version), indicator, first, last),
+        targets(path, data_version),
+        comparators(path, data_version, code),
+        team_choice(path, data_version, code, first, last),
+        first,
+        last,
+    )
 
 
 # --- How we compare and the extract preview -------------------------------------------------
@@ -248,6 +300,47 @@ def benchmark_comparison(
 @st.cache_data(show_spinner=False, max_entries=64)
 def benchmark_rank_trend(path: str, data_version: str, key: str) -> pd.DataFrame:
     return rank_trend(Store(path), key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def benchmark_bars_figure(
+    path: str, data_version: str, key: str, year: int, stat: str
+) -> go.Figure:
+    """How we compare's bar chart for a measure, year and neighbour average, built once per
+    data version and shared (issue 17): never modify it."""
+    c = benchmark_comparison(path, data_version, key, year, stat)
+    m = c.measure
+    average = c.neighbours.mean if stat == "mean" else c.neighbours.median
+    shown = display_value(average, None, m.unit, m.decimals)
+    return shared(
+        benchmark_charts.comparison_bar_chart(
+            c.bars,
+            measure_name=m.name,
+            unit=m.unit,
+            polarity=m.polarity,
+            period_label=c.period_label,
+            council_name=council_area_of(path, data_version).name,
+            england=None
+            if m.unit == "count"
+            else (c.england[0], f"England {c.display(c.england)}"),
+            neighbour_average=(average, f"Neighbour {stat} {shown}"),
+        )
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def benchmark_rank_figure(path: str, data_version: str, key: str, year: int) -> go.Figure:
+    """The council's national rank over the years, the chosen year highlighted (shared)."""
+    c = benchmark_comparison(path, data_version, key, year, "mean")
+    return shared(
+        benchmark_charts.rank_trend_chart(
+            benchmark_rank_trend(path, data_version, key),
+            measure_name=c.measure.name,
+            council_name=c.council.name,
+            series_break_year=c.measure.series_break_year,
+            highlight_year=c.year,
+        )
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

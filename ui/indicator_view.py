@@ -14,10 +14,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analysis.breakdowns import left_out_sentence, only_shown
-from analysis.indicator_month import indicator_months
-from analysis.rag import RAG_ICONS, RAG_WORDS
-from analysis.scorecard import headline_breakdown
 from analysis.spc_view import (
     PLAIN_ENGLISH,
     current_segment,
@@ -25,20 +21,16 @@ from analysis.spc_view import (
     spc_notes,
     too_few_message,
 )
-from analysis.summary import format_target, summary_sentence
-from core.catalogue import WHOLE_AUTHORITY, Catalogue, Indicator, catalogue
+from core.catalogue import Indicator
 from core.periods import (
     financial_year_label,
     financial_year_start,
     long_label,
     parse_financial_year,
 )
-from etl.benchmarks import chart_lines as benchmark_lines
-from presentation.charts.comparator_lines import comparator_caption
-from presentation.charts.layout import CHART_CONFIG, ReferenceLine, numbered_events
+from presentation.charts.layout import CHART_CONFIG, ReferenceLine
 from presentation.markup import md
 from ui import cached as data
-from ui.figures import headline_rows, in_range
 from ui.plan_view import render_linked_actions
 
 RAG_VIEW = "Red-amber-green view"
@@ -90,54 +82,18 @@ def _about(indicator: Indicator) -> None:
         st.markdown(about_markdown(indicator))
 
 
-def _figures_table(indicator: Indicator, series: pd.DataFrame, targets: pd.DataFrame) -> None:
-    """The whole-authority figures month by month, with target and status in words."""
-    frame = indicator_months(indicator, series, targets).sort_values("period", ascending=False)
-    frame = frame[frame["value"].notna()]
-    statuses = list(frame["rag"])
-    table = pd.DataFrame(
-        {
-            "Month": [long_label(p) for p in frame["period"]],
-            "Financial year": [financial_year_label(p) for p in frame["period"]],
-            "Figure": [indicator.format_value(v) for v in frame["value"]],
-            "Target": [
-                format_target(indicator, t) if pd.notna(t) else "No target" for t in frame["target"]
-            ],
-            "Status": [f"{RAG_ICONS[s]} {RAG_WORDS[s]}" for s in statuses],
-            "Note": frame["commentary"].fillna("").tolist(),
-        }
-    )
-    st.dataframe(table, hide_index=True, width="stretch", height=320)
-
-
-def _breakdown_table(indicator: Indicator, parts: pd.DataFrame, order: list[str]) -> None:
-    wide = parts.pivot(index="period", columns="breakdown", values="value")
-    wide = wide[[c for c in order if c in wide.columns]].sort_index(ascending=False)
-    wide.index = [long_label(p) for p in wide.index]
+def _breakdown_table(table: pd.DataFrame, decimals: int) -> None:
     st.dataframe(
-        wide.rename_axis("Month").reset_index(),
+        table,
         hide_index=True,
         width="stretch",
         height=320,
         column_config={
-            c: st.column_config.NumberColumn(format=f"%.{indicator.decimals}f")
-            for c in wide.columns
+            c: st.column_config.NumberColumn(format=f"%.{decimals}f")
+            for c in table.columns
+            if c != "Month"
         },
     )
-
-
-def _events_caption(cat: Catalogue, first: dt.date, last: dt.date) -> None:
-    """The key events by the numbers the chart marks them with (`numbered_events`)."""
-    shown = numbered_events(cat.events, first, last)
-    if shown:
-        st.caption(
-            "Key events, numbered as on the chart: "
-            + "; ".join(
-                f"({n}) {long_label(e.month)}, {e.label}: {e.description.rstrip('.')}"
-                for n, e in shown
-            )
-            + "."
-        )
 
 
 def _spc_block(
@@ -164,18 +120,6 @@ def _spc_block(
         st.markdown(PLAIN_ENGLISH)
 
 
-def _comparator_caption(
-    indicator: Indicator, path: str, data_version: str, first: dt.date, last: dt.date
-) -> None:
-    """Say which national figures the chart shows, with years and source, or why there are none."""
-    lines = benchmark_lines.lines_known_by(
-        data.comparators(path, data_version, indicator.code), last
-    )
-    text = comparator_caption(lines, first, last)
-    # The sentence quotes area and source names from uploaded files: shown as plain text.
-    st.caption(md(text) if text else benchmark_lines.comparator_note(indicator))
-
-
 def render_indicator(
     indicator: Indicator,
     path: str,
@@ -189,19 +133,11 @@ def render_indicator(
     `reference_lines` lets a later page add comparator lines (England, statistical
     neighbours) without changing this block or the chart builders.
     """
-    cat = catalogue()
-    values = data.current_values(path, data_version)
-    targets = data.targets(path, data_version)
-    mine = in_range(values, indicator, first, last)
-    if mine.empty:
+    block = data.indicator_block(path, data_version, indicator.code, first, last)
+    if not block.has_figures:
         st.info(f"There are no figures for {indicator.name} in the months chosen.")
         _about(indicator)
         return
-    headline = headline_breakdown(indicator, cat)
-    series = headline_rows(mine, indicator, headline)
-    choice = data.team_choice(path, data_version, indicator.code, first, last)
-    parts = only_shown(mine[mine["breakdown"] != WHOLE_AUTHORITY], indicator.code, choice)
-    left_out = left_out_sentence(choice, "teams" if indicator.breakdown == "team" else "values")
     figures = data.indicator_figures(
         path, data_version, indicator.code, first, last, tuple(reference_lines or ())
     )
@@ -214,35 +150,32 @@ def render_indicator(
         help="Red-amber-green compares each month with its target. Statistical process "
         "control asks whether a change is real or the usual month-to-month noise.",
     )
-    label = f"{indicator.name} ({headline.lower()})" if headline else None
     if view == SPC_VIEW:
         _spc_block(indicator, path, data_version, first, last)
     else:
         st.plotly_chart(
             figures[0], width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}"
         )
-    st.markdown(f"**{summary_sentence(indicator, series, targets, last, label)}**")
-    _comparator_caption(indicator, path, data_version, first, last)
-    _events_caption(cat, first, last)
+    st.markdown(f"**{block.summary}**")
+    st.caption(block.comparator_caption)
+    if block.events_caption:
+        st.caption(block.events_caption)
     for n, extra in enumerate(figures[1:], start=1):
         st.plotly_chart(
             extra, width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}_{n}"
         )
-    if left_out and len(figures) > 1:
-        st.caption(left_out)  # the team chart is bounded to the cap: say what it leaves out
+    if block.left_out and len(figures) > 1:
+        st.caption(block.left_out)  # the team chart is bounded to the cap: say what it leaves out
     # The table straight after the charts: from a chart's one tab stop (Streamlit's full-screen
     # button; the charts have no Plotly mode bar) the next is its table (issue 16 §6).
     with st.expander("The figures as a table", expanded=True):
-        if indicator.breakdown == "distance_band":
-            order = list(cat.breakdown_values.get(indicator.breakdown, ()))
-            _breakdown_table(indicator, parts, order)
-        else:
-            if not series.empty:
-                _figures_table(indicator, series, targets)
-            if not parts.empty:
+        if block.figures_table is not None:
+            st.dataframe(block.figures_table, hide_index=True, width="stretch", height=320)
+        if block.breakdown_table is not None:
+            if indicator.breakdown != "distance_band":
                 st.markdown("**By team**")
-                if left_out:
-                    st.caption(left_out)
-                _breakdown_table(indicator, parts, sorted(set(parts["breakdown"])))
+                if block.left_out:
+                    st.caption(block.left_out)
+            _breakdown_table(block.breakdown_table, block.breakdown_decimals)
     _about(indicator)
     render_linked_actions(indicator, path, data_version, last)  # the improvement plan's actions
