@@ -6,8 +6,8 @@ way to one card per indicator (`ui.headline.scorecard_cards`); at laptop width t
 table, the accessible data grid, is shown and the cards are not. The rest makes what
 Streamlit draws meet the issue's bar: a focus ring that meets WCAG 2.2's focus
 appearance (a 3px solid outline, offset, in near-black, with a yellow halo so it shows on
-dark fills too), no page that scrolls sideways on a 390px phone, and chart toolbars
-that sit in a strip above the chart rather than on it.
+dark fills too), no page that scrolls sideways on a 390px phone, chart toolbars
+that sit in a strip above the chart rather than on it, and one tab stop per chart.
 """
 
 from __future__ import annotations
@@ -40,9 +40,26 @@ CSS = f"""
 [data-testid="stPageLink"] p, [data-testid="stPageLink"] span {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }}
-/* Chart toolbars (Streamlit's and Plotly's) sit in a strip above the chart, not on it. */
-[data-testid="stPlotlyChart"] {{ padding-top: 2.25rem; }}
+/* Chart toolbars (Streamlit's and Plotly's) sit in a strip above the chart, not on it.
+   The strip is a margin on the chart's block: Streamlit gives that block the figure's
+   height and scrolls what overflows it, so padding inside would make every chart a
+   scrolling region that the keyboard cannot reach (axe: scrollable-region-focusable). */
+[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"]
+    > [data-testid="stPlotlyChart"]) {{
+  margin-top: 2.25rem;
+  overflow: visible !important;
+}}
 [data-testid="stPlotlyChart"] .modebar-container {{ top: -2.25rem !important; }}
+/* Each chart is one tab stop (issue 16 §6): Plotly's toolbar is a row of buttons, one
+   stop each. Zoom, pan and download are for the mouse and show while it is over the
+   chart; the keyboard's one stop is Fullscreen, shown when it has focus, and the ring
+   is drawn round the whole chart. The data table below the chart is the keyboard's way
+   to its figures. */
+[data-testid="stPlotlyChart"] .modebar-btn:not([data-title="Fullscreen"]) {{
+  visibility: hidden;
+}}
+[data-testid="stPlotlyChart"]:hover .modebar-btn {{ visibility: visible; }}
+[data-testid="stPlotlyChart"] .modebar-group:focus-within {{ opacity: 1 !important; }}
 /* The scorecard: tables on a laptop, one card per indicator on a phone. */
 [class*="st-key-{CARDS_KEY}"] {{ display: none !important; }}
 @media (max-width: {PHONE_MAX_WIDTH_PX}px) {{

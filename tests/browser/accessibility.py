@@ -1,52 +1,62 @@
 """Accessibility checks with axe-core: WCAG 2.2 A/AA, failing on serious and critical findings.
 
 Findings inside Streamlit's own markup that no app code can change are listed in
-`STREAMLIT_MARKUP`, and only those rules are skipped, only inside those elements.
+`STREAMLIT_MARKUP`, and only those rules are set aside, only inside those elements.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 # axe-core rule tags for WCAG 2.2 level A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 # axe findings inside Streamlit's own widgets, which no app code can change (checked
-# with streamlit 1.67): element -> the axe rules not run inside it.
+# with streamlit 1.67): element -> the axe rules whose findings inside it are set aside.
 STREAMLIT_MARKUP = {
     # Sectioned navigation puts its section headings (<div>) straight inside the <ul>.
     '[data-testid="stSidebarNavItems"]': ("list", "listitem"),
     # st.date_input's day/month/year segments are 18x20 px (WCAG 2.5.8 wants 24 px).
     '[data-testid="stDateInput"]': ("target-size",),
 }
+# One axe run over the whole page; a finding of a rule listed for an element of
+# STREAMLIT_MARKUP is dropped when the offending node is that element or inside it.
+# (One run, not one per listed element: the page's checks cost half the time.)
+RUN_JS = """async ([tags, markup]) => {
+    const results = await axe.run(document, {
+        runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+    });
+    const known = (rule, node) => {
+        const selector = node.target && node.target[0];
+        const element = typeof selector === 'string' ? document.querySelector(selector) : null;
+        return element !== null && Object.entries(markup).some(
+            ([within, rules]) => rules.includes(rule) && element.closest(within) !== null);
+    };
+    return results.violations
+        .map(v => ({...v, nodes: v.nodes.filter(node => !known(v.id, node))}))
+        .filter(v => v.nodes.length > 0);
+}"""
+
+
+@cache
+def _axe_script() -> str:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().axe_script
 
 
 def axe_violations(page) -> list[dict]:
     """axe-core's WCAG 2.2 A/AA violations on the page as it stands.
 
-    A few findings are in Streamlit's own markup, which the app cannot change
-    (`STREAMLIT_MARKUP`): those rules alone are not run inside those elements. Every
-    other rule runs there, and those rules run everywhere else.
+    axe is put into the page once: Streamlit moves between pages without loading a new
+    document, so it stays there. A few findings are in Streamlit's own markup, which the
+    app cannot change (`STREAMLIT_MARKUP`): those rules' findings alone are set aside
+    inside those elements; every other rule counts there, and those rules count elsewhere.
     """
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    run_only = {"type": "tag", "values": WCAG_TAGS}
-    known = [sel for sel in STREAMLIT_MARKUP if page.locator(sel).count()]
-    violations = axe.run(
-        page,
-        context={"exclude": [[sel] for sel in known]} if known else None,
-        options={"runOnly": run_only, "resultTypes": ["violations"]},
-    ).response["violations"]
-    for selector in known:
-        violations += axe.run(
-            page,
-            context={"include": [[selector]]},
-            options={
-                "runOnly": run_only,
-                "rules": {rule: {"enabled": False} for rule in STREAMLIT_MARKUP[selector]},
-                "resultTypes": ["violations"],
-            },
-        ).response["violations"]
-    return violations
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_script())
+    markup = {selector: list(rules) for selector, rules in STREAMLIT_MARKUP.items()}
+    return page.evaluate(RUN_JS, [WCAG_TAGS, markup])
 
 
 def describe(violations: list[dict]) -> str:

@@ -20,7 +20,7 @@ What works with Streamlit 1.67 (checked on this app):
   window to the content's height first; files go to test-artifacts/screenshots/.
 - **Accessibility**: `accessibility.axe_violations` runs axe-core's WCAG 2.2 A/AA rules;
   tests fail on "serious" and "critical" findings. Findings inside Streamlit's own markup
-  that no app code can change are listed in `STREAMLIT_MARKUP` and not run there, only there.
+  that no app code can change are listed in `STREAMLIT_MARKUP` and set aside there, only there.
 """
 
 from __future__ import annotations
