@@ -30,6 +30,7 @@ from ui.plan_view import (
     plan_page,
     progress_figures,
 )
+from ui.shared_figure import shared
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -48,7 +49,8 @@ def page(path: str, data_version: str) -> PlanPage:
 def figures(path: str, data_version: str) -> tuple[go.Figure, go.Figure]:
     """The two progress charts, all themes then each theme (shared: never modify them)."""
     every = data.plan_actions(path, data_version)
-    return progress_figures(page(path, data_version).progress, plan.themes(every))
+    whole, by_theme = progress_figures(page(path, data_version).progress, plan.themes(every))
+    return shared(whole), shared(by_theme)  # each drawn from one dictionary (ui.shared_figure)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
