@@ -17,6 +17,7 @@ from core.catalogue import Catalogue, catalogue
 from core.periods import long_label
 from presentation.markup import md
 from presentation.overview import FamilySection
+from presentation.scorecard_html import STYLE as SCORECARD_STYLE
 from ui import cached as data
 from ui.frame import in_frame, no_data_message
 from ui.headline import cards_container, show_headline, table_container
@@ -68,6 +69,7 @@ def main() -> None:
     )
     cat = catalogue()
     model = data.overview_model(path, version, as_at)
+    st.html(SCORECARD_STYLE)  # once for every table and card below
     show_headline(model.headline, cat)
     for section in model.sections:
         _section(section, cat)

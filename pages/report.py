@@ -25,6 +25,7 @@ from etl.outputs.report_figures import EXEMPT_MARKING
 from etl.store.database import Store
 from presentation.report.html import build_report_html, report_filename
 from presentation.report.pdf import html_to_pdf, pdf_unavailable_reason
+from presentation.scorecard_html import STYLE as SCORECARD_STYLE
 from ui import cached as data
 from ui.access import current_user, reconfirm
 from ui.frame import in_frame, no_data_message
@@ -114,6 +115,7 @@ def main() -> None:
     families, explanation = data.report_summary(path, version, as_at, exempt)
     if explanation:
         st.caption(explanation)
+    st.html(SCORECARD_STYLE)  # once for the tables below
     for title, table_html in families:
         st.markdown(f"**{title}**")
         st.html(table_html)

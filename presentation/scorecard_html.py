@@ -47,6 +47,8 @@ COLUMN_HELP = {
 STATUS_CLASSES = {"✔": "cyps-green", "▲": "cyps-amber", "✖": "cyps-red"}
 SPARK_WIDTH, SPARK_HEIGHT = 84, 26
 
+# The stylesheet for these tables and cards: drawn once by each page that shows them (a
+# style-only `st.html` takes no space), not repeated inside every table sent to a browser.
 STYLE = f"""<style>
 .cyps-scorecard {{ width: 100%; border-collapse: collapse; font-size: 0.875rem;
   table-layout: auto; }}
@@ -157,7 +159,7 @@ def scorecard_table_html(rows: pd.DataFrame, caption: str) -> str:
         cells += [_cell(c, record[c]) for c in columns[1:]]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
-        f'{STYLE}<table class="cyps-scorecard"><caption>{html(caption)}</caption>'
+        f'<table class="cyps-scorecard"><caption>{html(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -173,7 +175,7 @@ def scorecard_cards_html(rows: pd.DataFrame) -> str:
             f"Latest: <strong>{html(r['Latest'])}</strong> · Target: {html(r['Target'])}<br>"
             f"Status: {status}<br>On last month: {html(r['On last month'])}</li>"
         )
-    return f'{STYLE}<ul class="cyps-cards">{"".join(cards)}</ul>'
+    return f'<ul class="cyps-cards">{"".join(cards)}</ul>'
 
 
 def plain_table_html(frame: pd.DataFrame, caption: str, column_help: dict[str, str]) -> str:
@@ -195,7 +197,7 @@ def plain_table_html(frame: pd.DataFrame, caption: str, column_help: dict[str, s
     # On a phone the table scrolls inside its own box, which the keyboard can reach and
     # scroll (a named region), rather than pushing the page sideways.
     return (
-        f'{STYLE}<div class="cyps-scroll" role="region" tabindex="0" '
+        f'<div class="cyps-scroll" role="region" tabindex="0" '
         f'aria-label="{html(caption)}"><table class="cyps-scorecard">'
         f"<caption>{html(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"

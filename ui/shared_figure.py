@@ -36,4 +36,4 @@ def shared(figure: go.Figure) -> SharedFigure:
     figure.__class__ = SharedFigure
     figure.__dict__.pop("_cyps_dict", None)
     figure.to_dict()
-    return figure  # type: ignore[return-value]
+    return figure
