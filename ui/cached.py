@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis import plan
 from analysis.breakdowns import TeamChoice, choose_breakdowns, only_shown
 from analysis.comparators import display_value
 from analysis.scorecard import build_scorecard, display_table, headline_breakdown, months_with_data
@@ -127,6 +128,20 @@ def plan_actions(path: str, data_version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def plan_snapshot_list(path: str, data_version: str) -> pd.DataFrame:
     return plan_snapshots.snapshots(Store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def linked_actions(
+    path: str, data_version: str, code: str, month: dt.date
+) -> tuple[pd.DataFrame, dt.date | None]:
+    """The plan's actions meant to move an indicator, as at `month`, and the snapshot month
+    they come from (None: no plan loaded). Worked out once per data version (issue 17)."""
+    every = plan_actions(path, data_version)
+    if every.empty:
+        return every, None
+    state = plan.state_at(every, month)
+    linked = plan.linked_actions(state, code) if not state.empty else state
+    return linked, plan.snapshot_month(set(every["as_at"]), month) or month
 
 
 # --- the model and its figures: built once per data version, shared by every session -------

@@ -253,14 +253,9 @@ def render_all_actions(view: MonthView) -> None:
 
 def render_linked_actions(indicator: Indicator, path: str, version: str, month: dt.date) -> None:
     """Under an indicator: the plan's actions that should move it, as at `month` (or nothing)."""
-    every = data.plan_actions(path, version)
-    if every.empty:
+    linked, snapshot = data.linked_actions(path, version, indicator.code, month)
+    if linked.empty or snapshot is None:
         return
-    state = plan.state_at(every, month)
-    linked = plan.linked_actions(state, indicator.code) if not state.empty else state
-    if linked.empty:
-        return
-    snapshot = plan.snapshot_month(set(every["as_at"]), month) or month
     done = int((linked["status"] == plan.COMPLETE).sum())
     with st.expander(f"{LINKED_TITLE} ({done} of {len(linked)} complete)"):
         st.caption(f"From the improvement plan's snapshot as at {long_label(snapshot)}.")
