@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.spc_view import (
@@ -120,6 +121,31 @@ def _spc_block(
         st.markdown(PLAIN_ENGLISH)
 
 
+@st.fragment
+def _chart_with_view(
+    indicator: Indicator,
+    path: str,
+    data_version: str,
+    first: dt.date,
+    last: dt.date,
+    figure: go.Figure,
+) -> None:
+    """The main chart and its switch between the RAG and SPC views. A fragment: switching
+    the view reruns only this chart, not the page around it (issue 17)."""
+    view = st.segmented_control(
+        "Chart view",
+        VIEWS,
+        default=RAG_VIEW,
+        key=f"view_{indicator.code}",
+        help="Red-amber-green compares each month with its target. Statistical process "
+        "control asks whether a change is real or the usual month-to-month noise.",
+    )
+    if view == SPC_VIEW:
+        _spc_block(indicator, path, data_version, first, last)
+    else:
+        st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}")
+
+
 def render_indicator(
     indicator: Indicator,
     path: str,
@@ -142,20 +168,7 @@ def render_indicator(
         path, data_version, indicator.code, first, last, tuple(reference_lines or ())
     )
 
-    view = st.segmented_control(
-        "Chart view",
-        VIEWS,
-        default=RAG_VIEW,
-        key=f"view_{indicator.code}",
-        help="Red-amber-green compares each month with its target. Statistical process "
-        "control asks whether a change is real or the usual month-to-month noise.",
-    )
-    if view == SPC_VIEW:
-        _spc_block(indicator, path, data_version, first, last)
-    else:
-        st.plotly_chart(
-            figures[0], width="stretch", config=CHART_CONFIG, key=f"chart_{indicator.code}"
-        )
+    _chart_with_view(indicator, path, data_version, first, last, figures[0])
     st.markdown(f"**{block.summary}**")
     st.caption(block.comparator_caption)
     if block.events_caption:
