@@ -23,7 +23,7 @@ from core.catalogue import WHOLE_AUTHORITY, Catalogue, catalogue
 from core.periods import financial_year_label, financial_year_start, long_label
 from core.roles import User, require
 from etl.outputs.extract import Extract
-from etl.outputs.extract_files import FORMATS, file_name, produce, text_frame
+from etl.outputs.extract_files import FORMATS, file_name, produce
 from etl.outputs.extract_filter import ExtractFilter, FilterError, build_filter, describe
 from etl.outputs.publication import PublicationRules
 from etl.store.database import Store
@@ -188,11 +188,10 @@ def _choices(values: pd.DataFrame, cat: Catalogue) -> PageChoices:
     )
 
 
-def _show_preview(ex: Extract) -> None:
+def _show_preview(ex: Extract, shown: pd.DataFrame) -> None:
     count = len(ex.rows)
     st.subheader("Preview")
     st.markdown(f"**{count:,} row{'s' if count != 1 else ''}** match these filters.")
-    shown = text_frame(ex).head(PREVIEW_ROWS)
     st.dataframe(shown, hide_index=True, width="stretch")
     if count > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS} rows, as they will be in the file.")
@@ -251,7 +250,7 @@ def render() -> None:
             icon="⚠️",
         )
         return
-    _show_preview(ex)
+    _show_preview(ex, data.extract_preview_text(str(store.path), version, flt, PREVIEW_ROWS))
     _downloads(user, store, ex)
 
 

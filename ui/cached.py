@@ -10,6 +10,7 @@ every other session gets the finished frames and figures.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,6 +30,7 @@ from etl.benchmarks.comparison import Comparison, comparison, rank_trend
 from etl.benchmarks.published import CouncilArea, council_area, council_years_by_measure
 from etl.ingest.breakdowns import max_distinct
 from etl.outputs.extract import Extract, extract
+from etl.outputs.extract_files import text_frame
 from etl.outputs.extract_filter import ExtractFilter
 from etl.outputs.report_figures import mask_summary, report_figures
 from etl.sample.bundled import load_sample_if_empty, real_submitters, showing_sample
@@ -361,3 +363,13 @@ def benchmark_rank_figure(path: str, data_version: str, key: str, year: int) -> 
 @st.cache_data(show_spinner=False, max_entries=32)
 def extract_preview(path: str, data_version: str, flt: ExtractFilter) -> Extract:
     return extract(Store(path), flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def extract_preview_text(
+    path: str, data_version: str, flt: ExtractFilter, rows: int
+) -> pd.DataFrame:
+    """The first `rows` rows of an extract as they will be in the file: formatted once per
+    data version and filter, and only those rows (at scale an extract has 50,000)."""
+    ex = extract_preview(path, data_version, flt)
+    return text_frame(replace(ex, rows=ex.rows.head(rows)))
