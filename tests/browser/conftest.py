@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from etl.store.database import Store
+
 from .harness import READY_MS
 from .server import CHROMIUM_ARGS, _require_chromium, serve_app
 
@@ -53,3 +55,28 @@ def app_url(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     shutil.copyfile(_sample_db_file, db)
     with serve_app(db) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def own_db(
+    _sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path:
+    """A copy of the sample database for one test module whose tests write (the session's
+    server's copy stays pristine); such a module serves it by overriding `app_url`."""
+    db = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]) / "cyps.duckdb"
+    shutil.copyfile(_sample_db_file, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def own_server(own_db: Path) -> Iterator[str]:
+    """dashboard.py served over this module's `own_db`; yields the base URL."""
+    _require_chromium()  # no point starting a server nobody can visit
+    with serve_app(own_db) as url:
+        yield url
+
+
+@pytest.fixture
+def store(own_db: Path) -> Store:
+    """This module's own database, read by the test between steps in the browser."""
+    return Store(own_db)

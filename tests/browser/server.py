@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,16 +75,20 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def serve_app(db: Path) -> Iterator[str]:
+def serve_app(
+    db: Path, *, demo: bool = True, port: int | None = None, args: Sequence[str] = ()
+) -> Iterator[str]:
     """Serve dashboard.py over the database file `db` until the block ends; yields the URL.
 
-    `app_url` uses it for the session's server; a test module that needs other data (for
-    example the DfE benchmarks) can override `app_url` with a server of its own.
+    `app_url` uses it for the session's server; a test module that writes, or needs other
+    data, overrides `app_url` with a server of its own (`own_db` is its copy of the sample).
+    A deployment as a council runs it passes `demo=False`, the Streamlit options it adds
+    (`args`, such as a secrets file) and, when those must name the address, the `port`.
     """
-    port = _free_port()
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "CYPS_DEMO"}
-    env |= {"CYPS_DB": str(db), "CYPS_DEMO": "on", "PYTHONUNBUFFERED": "1"}
+    env |= {"CYPS_DB": str(db), "PYTHONUNBUFFERED": "1"} | ({"CYPS_DEMO": "on"} if demo else {})
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"streamlit-{port}.log"
     _SERVER_LOGS[url] = log_path
@@ -95,6 +99,7 @@ def serve_app(db: Path) -> Iterator[str]:
         "--server.address", "127.0.0.1",
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        *args,
     ]  # fmt: skip
     with open(log_path, "wb") as log:
         server = subprocess.Popen(

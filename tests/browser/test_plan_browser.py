@@ -13,21 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
 from openpyxl import load_workbook
 
-from etl.store.database import Store
 from etl.store.plan_snapshots import live_actions, snapshots
 from tests.plan_workbooks import SNAPSHOT_APR_2016
 
 from .accessibility import axe_violations, blocking, describe
 from .harness import assert_no_error, rerun, screenshot, visit
-from .server import _require_chromium, serve_app
-from .upload_steps import download, metric, start_as_director, tick, upload
+from .upload_steps import (
+    download,
+    metric,
+    roll_back,
+    start_as_director,
+    tick,
+    upload,
+    workbook_with,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -46,38 +50,14 @@ TRACE_NAMES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
 
 
 @pytest.fixture(scope="module")
-def app_db(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This module's own copy of the sample database (the shared one stays pristine)."""
-    db = tmp_path_factory.mktemp("plan-app") / "cyps.duckdb"
-    shutil.copyfile(_sample_db_file, db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def app_url(app_db: Path) -> Iterator[str]:
+def app_url(own_server: str) -> str:
     """Overrides the harness's session server: the harness's `page` now opens this one."""
-    _require_chromium()
-    with serve_app(app_db) as url:
-        yield url
+    return own_server
 
 
-@pytest.fixture
-def store(app_db: Path) -> Store:
-    return Store(app_db)
-
-
-def filled(template: bytes, rows: list[list[object]]) -> bytes:
-    """The downloaded template with `rows` on its actions sheet, from row 2."""
-    book = load_workbook(io.BytesIO(template))
-    sheet = book["actions"]
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, dt.date):
-                cell.number_format = "dd/mm/yyyy"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def filled(template: bytes, rows: Sequence[Sequence[object]]) -> bytes:
+    """The downloaded plan template with `rows` on its actions sheet, dates as dd/mm/yyyy."""
+    return workbook_with(rows, template, sheet="actions", date_format="dd/mm/yyyy")
 
 
 def choose_month(page, label: str) -> None:
@@ -102,7 +82,11 @@ def test_director_loads_a_plan_sees_it_on_the_plan_page_and_rolls_it_back(
     assert "actions" in load_workbook(io.BytesIO(template), read_only=True).sheetnames
     rows = [list(r) for r in SNAPSHOT_APR_2016]
     rows[2][5] = "Nearly done"
-    upload(page, "plan-bad.xlsx", filled(template, rows))
+    upload(
+        page,
+        "plan-bad.xlsx",
+        filled(template, rows),
+    )
     page.get_by_text("1 problem found in plan-bad.xlsx. Nothing was loaded.").wait_for()
     assert page.get_by_role("heading", name="3. Check the preview").count() == 0
     assert len(snapshots(store)) == before
@@ -110,7 +94,11 @@ def test_director_loads_a_plan_sees_it_on_the_plan_page_and_rolls_it_back(
 
     # 2. Fixed and uploaded again: checked, the month chosen, then the preview.
     rows[2][5] = "At risk"
-    upload(page, "plan-april-2017.xlsx", filled(template, rows))
+    upload(
+        page,
+        "plan-april-2017.xlsx",
+        filled(template, rows),
+    )
     assert_no_error(page)
     page.get_by_text("Checked: every action meets the rules").wait_for()
     choose_month(page, "April 2017")
@@ -150,12 +138,9 @@ def test_director_loads_a_plan_sees_it_on_the_plan_page_and_rolls_it_back(
 
     # 5. Roll it back from the plan page: the sample's March 2017 snapshot is in force again.
     page.get_by_role("heading", name="Plan snapshots").wait_for()
-    roll_back = page.get_by_role("button", name=f"Roll back plan snapshot {new_id}", exact=True)
-    assert roll_back.is_disabled()
-    tick(page, f"I want to roll back plan snapshot {new_id}")
-    with rerun(page):
-        roll_back.click()
-    assert_no_error(page)
+    roll_back(
+        page, f"Roll back plan snapshot {new_id}", f"I want to roll back plan snapshot {new_id}"
+    )
     page.get_by_text(f"Plan snapshot {new_id} (as at April 2017) was rolled back").wait_for()
     page.get_by_role("heading", name="44 of 50 actions complete (88%), as at March 2017").wait_for()
     rolled = snapshots(store).set_index("id").loc[new_id]

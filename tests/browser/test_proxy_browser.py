@@ -15,7 +15,6 @@ demo mode. The browser is the harness's Chromium; each session gets its own cont
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,16 +61,9 @@ VIOLATIONS_JS = """
 
 
 @pytest.fixture(scope="module")
-def proxy_db(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("proxy-app") / "cyps.duckdb"
-    shutil.copyfile(_sample_db_file, db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def deployment(proxy_db: Path) -> Iterator[Running]:
+def deployment(own_db: Path) -> Iterator[Running]:
     _require_chromium()  # no point starting a deployment nobody can visit
-    with proxied_app(proxy_db) as running:
+    with proxied_app(own_db) as running:
         yield running
 
 
@@ -123,9 +115,9 @@ def test_the_overview_and_a_chart_page_work_through_the_proxy_within_its_policy(
 
 
 def test_a_figure_uploaded_on_one_process_is_seen_by_a_session_on_the_other(
-    browser, deployment: Running, proxy_db: Path
+    browser, deployment: Running, own_db: Path
 ) -> None:
-    store = Store(proxy_db)
+    store = Store(own_db)
     before = current_value(store, CHANGED_MONTH)
     assert before is not None and before != pytest.approx(UPLOADED)
     (director_process, director_route), (member_process, member_route) = sorted(

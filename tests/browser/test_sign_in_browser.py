@@ -19,10 +19,7 @@ token's expiry forcing a new sign-in, which brings a group removed at the provid
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,16 +35,7 @@ from etl.store.database import Store
 from ui.navigation import specs_for
 
 from .harness import NAV_LINKS, READY_MS, nav_links, wait_ready
-from .server import (
-    _SERVER_LOGS,
-    ARTIFACTS,
-    ROOT,
-    SERVER_START_SECONDS,
-    _free_port,
-    _healthy,
-    _require_chromium,
-    _stop,
-)
+from .server import _free_port, _require_chromium, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -134,34 +122,8 @@ def deployment(provider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         '"mo@council.gov.uk" = "member"\n'
     )
     # As deployed: no CYPS_DEMO (demo mode would be refused anyway beside [auth]).
-    env = {k: v for k, v in os.environ.items() if k != "CYPS_DEMO"}
-    env |= {"CYPS_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / f"streamlit-{port}.log"
-    _SERVER_LOGS[url] = log_path
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-        "--secrets.files", str(secrets),
-    ]  # fmt: skip
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Streamlit did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
-        yield url, db
-    finally:
-        _stop(server)
+    with serve_app(db, demo=False, port=port, args=["--secrets.files", str(secrets)]) as served:
+        yield served, db
 
 
 @pytest.fixture

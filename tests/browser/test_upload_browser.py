@@ -18,18 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from etl.store.database import Store
 from etl.store.queries import current_values, submissions
 
 from .harness import assert_no_error, error_boxes, rerun, screenshot, visit
-from .server import _require_chromium, serve_app
 from .upload_steps import (
     CHANGED_MONTH,
     CHANGED_VALUE,
@@ -49,6 +44,7 @@ from .upload_steps import (
     metric,
     month_label,
     new_submissions,
+    roll_back,
     shown,
     start_as_director,
     tick,
@@ -62,24 +58,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
-def app_db(_sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This module's own copy of the sample database (the shared one stays pristine)."""
-    db = tmp_path_factory.mktemp("upload-app") / "cyps.duckdb"
-    shutil.copyfile(_sample_db_file, db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def app_url(app_db: Path) -> Iterator[str]:
+def app_url(own_server: str) -> str:
     """Overrides the harness's session server: the harness's `page` now opens this one."""
-    _require_chromium()
-    with serve_app(app_db) as url:
-        yield url
-
-
-@pytest.fixture
-def store(app_db: Path) -> Store:
-    return Store(app_db)
+    return own_server
 
 
 # --- the tests ----------------------------------------------------------------------
@@ -159,12 +140,8 @@ def test_director_loads_figures_sees_them_charted_and_rolls_back(page, request, 
     visit(page, links["history"])
     assert_no_error(page)
     page.get_by_role("heading", name=f"Roll back submission {new_id}").wait_for()
-    roll_back = page.get_by_role("button", name=f"Roll back submission {new_id}", exact=True)
-    assert roll_back.is_disabled()
-    tick(page, f"I want to roll back submission {new_id} and restore the values above")
-    with rerun(page):
-        roll_back.click()
-    assert_no_error(page)
+    confirm = f"I want to roll back submission {new_id} and restore the values above"
+    roll_back(page, f"Roll back submission {new_id}", confirm)
     page.get_by_text(f"Submission {new_id} was rolled back").wait_for()
     screenshot(page, request, "5-rolled-back")
     rolled = submissions(store).set_index("id").loc[new_id]

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -130,15 +131,20 @@ def metric(page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def workbook_with(rows: list[tuple], template: bytes | None = None) -> bytes:
-    """The upload template with `rows` written on its data sheet, from row 2."""
+def workbook_with(
+    rows: Sequence[Sequence[object]],
+    template: bytes | None = None,
+    sheet: str = "data",
+    date_format: str = "mmm yyyy",
+) -> bytes:
+    """A downloaded template (by default the figures template) with `rows` written on its
+    `sheet` from row 2, dates shown as `date_format`, as a person would fill it in Excel."""
     book = load_workbook(io.BytesIO(template or build_template()))
-    sheet = book["data"]
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = book[sheet].cell(row=r, column=c, value=value)
             if isinstance(value, dt.date):
-                cell.number_format = "mmm yyyy"
+                cell.number_format = date_format
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -164,6 +170,16 @@ def tick(page, label: str) -> None:
     with rerun(page):
         page.locator('[data-testid="stCheckbox"] label').filter(has=box).click()
     assert box.is_checked()
+
+
+def roll_back(page, button: str, confirm: str) -> None:
+    """Press a rollback button, which stays disabled until its confirmation is ticked."""
+    target = page.get_by_role("button", name=button, exact=True)
+    assert target.is_disabled()
+    tick(page, confirm)
+    with rerun(page):
+        target.click()
+    assert_no_error(page)
 
 
 def new_submissions(store: Store, before: pd.DataFrame) -> pd.DataFrame:
