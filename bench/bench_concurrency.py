@@ -26,7 +26,8 @@ resident memory (now and peak) of every Streamlit process.
 
 Traffic goes only to 127.0.0.1; every wait has a timeout and every loop a count. Not a test:
 exits 0 unless a set-up fails to start. `--levels 1,10` and `--pages overview,referrals`
-make a quicker run.
+make a quicker run; `--data scaled` serves ten years of every indicator with twenty teams
+instead of the sample (bench/bench_concurrency_scaled.py, also in `make bench`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ class Setup:
 class Measured:
     setup: Setup
     runs: dict[tuple[int, str], list[Run]] = field(default_factory=dict)
+    # The one-line page's runs in the one-process floor, asked just before each round of
+    # this set-up's page: the same moment's machine, so the ratio survives a noisy host.
+    beside: dict[tuple[int, str], list[Run]] = field(default_factory=dict)
+    # CPU seconds the set-up's Streamlit processes spent per session run in each round:
+    # what a page costs the server, which a busy host barely moves (wall-clock it stretches).
+    cpu: dict[tuple[int, str], float] = field(default_factory=dict)
     load: dict[tuple[int, str], float] = field(default_factory=dict)
     memory: list[tuple[str, int, int]] = field(default_factory=list)  # (process, rss, peak) MB
     split: list[int] = field(default_factory=list)  # sessions per process
@@ -92,6 +99,15 @@ def member_pages() -> tuple[list[str], str]:
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of the processes so far, from /proc/PID/stat."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int) -> tuple[int, int]:
@@ -135,25 +151,39 @@ async def walk(session: Session, pages: list[str]) -> int:
 
 
 async def measure(
-    result: Measured, url: str, cookies: list[str], walkers: list[int], pids: list[int], tls
+    result: Measured,
+    url: str,
+    cookies: list[str],
+    walkers: list[int],
+    pids: list[int],
+    tls,
+    floor_url: str | None = None,
 ) -> None:
     pages = [result.setup.page_name(p) for p in result.setup.pages]
     sessions = [Session(url, cookie, tls) for cookie in cookies]
+    floor = [Session(floor_url, "", None) for _ in cookies] if floor_url else []
     try:
         opened = await open_all(sessions)
         result.opening_errors = sum(r.errors for r in opened)
         warm = await asyncio.gather(*(walk(sessions[i], pages) for i in walkers))
         result.opening_errors += sum(warm)
+        await open_all(floor)
         for n in result.setup.levels:
             for page in result.setup.pages:
+                if floor:  # the floor's round first, at the same N, then the page's
+                    result.beside[(n, page)] = await all_ask(floor[:n], "")
+                spent = cpu_seconds(pids)
                 result.runs[(n, page)] = await all_ask(sessions[:n], result.setup.page_name(page))
+                result.cpu[(n, page)] = (cpu_seconds(pids) - spent) / n
                 result.load[(n, page)] = os.getloadavg()[0]
         result.memory = [(f"pid {pid}", *memory_mb(pid)) for pid in pids]
     finally:
-        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+        await asyncio.gather(*(s.close() for s in [*sessions, *floor]), return_exceptions=True)
 
 
-def run_setup(setup: Setup, env: dict[str, str], run_root: Path) -> Measured:
+def run_setup(
+    setup: Setup, env: dict[str, str], run_root: Path, floor_url: str | None = None
+) -> Measured:
     *ports, https_port, http_port = free_ports(setup.processes + 2)
     result = Measured(setup)
     sessions = max(setup.levels)
@@ -174,11 +204,32 @@ def run_setup(setup: Setup, env: dict[str, str], run_root: Path) -> Measured:
         start = time.perf_counter()
         asyncio.run(
             asyncio.wait_for(
-                measure(result, url, cookies, walkers, running.pids, tls), SETUP_DEADLINE
+                measure(result, url, cookies, walkers, running.pids, tls, floor_url),
+                SETUP_DEADLINE,
             )
         )
         print(f"  {setup.label}: measured in {time.perf_counter() - start:.0f} s", flush=True)
     return result
+
+
+def _beside_ratio(result: Measured, n: int, page: str) -> float | None:
+    """The page's p95 over the p95 of the one-process floor's round asked just before it."""
+    floor = result.beside.get((n, page))
+    runs = result.runs.get((n, page))
+    if not floor or not runs:
+        return None
+    return p95([r.seconds for r in runs]) / p95([r.seconds for r in floor])
+
+
+def _cpu_ratio(result: Measured, floor: Measured, n: int, page: str) -> str:
+    """Server CPU per session run against the one-process floor's at the same N."""
+    base = floor.cpu.get((n, FLOOR))
+    return f"{result.cpu[(n, page)] / base:.1f}x" if base else ""
+
+
+def _beside(result: Measured, n: int, page: str) -> str:
+    ratio = _beside_ratio(result, n, page)
+    return "" if ratio is None else f"{ratio:.1f}x"
 
 
 def report(results: list[Measured]) -> None:
@@ -188,10 +239,18 @@ def report(results: list[Measured]) -> None:
     floor_p95 = {n: p95([x.seconds for x in floor.runs[(n, FLOOR)]]) for n in levels}
     print()
     print("Seconds from a session's request to the end of its run, all N sessions asking at once")
-    print(f"(p95 ÷ floor: against the one-line page in one process at the same N; "
-          f"{os.cpu_count()} cores)")  # fmt: skip
+    print(
+        "(p95 ÷ floor: against the one-line page in one process at the same N; ÷ beside: "
+        "against that page's round asked just before this one, in a one-process floor kept "
+        "running beside the app, the fairer ratio on a busy host; cpu ms: the server's CPU "
+        "time per session run (every process of the set-up), which load barely moves, and "
+        f"÷ floor, against the floor's; {os.cpu_count()} cores)"
+    )
     header = f"{'set-up':<26}{'N':>3}  {'page':<22}{'p50':>7}{'p95':>7}{'max':>7}"
-    print(header + f"{'p95÷floor':>11}{'errors':>8}{'load':>7}")
+    print(
+        header
+        + f"{'p95÷floor':>11}{'÷beside':>10}{'cpu ms':>9}{'÷floor':>8}{'errors':>8}{'load':>7}"
+    )
     for result in results:
         for n in levels:
             for page in result.setup.pages:
@@ -203,16 +262,23 @@ def report(results: list[Measured]) -> None:
                 print(
                     f"{result.setup.label:<26}{n:>3}  {page:<22}"
                     f"{statistics.median(times):>7.2f}{p95(times):>7.2f}{max(times):>7.2f}"
-                    f"{ratio:>10.1f}x{sum(r.errors for r in runs):>8}"
-                    f"{result.load[(n, page)]:>7.1f}"
+                    f"{ratio:>10.1f}x{_beside(result, n, page):>10}"
+                    f"{result.cpu[(n, page)] * 1000:>9.0f}{_cpu_ratio(result, floor, n, page):>8}"
+                    f"{sum(r.errors for r in runs):>8}{result.load[(n, page)]:>7.1f}"
                 )
         print()
     print(f"Worst page at N = {top} (p95, and its ratio to the one-process floor's p95):")
     for result in results:
         seconds, page = max((p95([r.seconds for r in result.runs[(top, p)]]), p)
                             for p in result.setup.pages)  # fmt: skip
+        worst_beside = max((_beside_ratio(result, top, p) or 0.0, p) for p in result.setup.pages)
+        beside = (
+            f"; worst beside its floor round: {worst_beside[1]} {worst_beside[0]:.1f}x"
+            if result.beside
+            else ""
+        )
         print(f"  {result.setup.label:<26}{page:<22}{seconds:>6.2f} s "
-              f"{seconds / floor_p95[top]:>5.1f}x")  # fmt: skip
+              f"{seconds / floor_p95[top]:>5.1f}x{beside}")  # fmt: skip
     print(f"Memory of each Streamlit process after the N = {top} rounds (resident now / peak, "
           "MB), sessions per process, errors while opening and warming:")  # fmt: skip
     for result in results:
@@ -226,16 +292,28 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Concurrent sessions over the websocket.")
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)))
     parser.add_argument("--pages", default="", help="url paths (default: every member page)")
+    parser.add_argument(
+        "--data",
+        choices=("sample", "scaled"),
+        default="sample",
+        help="the illustrative sample, or ten years of every indicator with twenty teams",
+    )
     args = parser.parse_args(argv)
     levels = tuple(sorted(int(n) for n in args.levels.split(",")))
     every, default = member_pages()
     pages = [p for p in args.pages.split(",") if p] or every
-    from etl.sample.bundled import load_sample_if_empty
+    from etl.sample.bundled import load_bundled_benchmarks, load_sample_if_empty
     from etl.store.database import Store
 
     with tempfile.TemporaryDirectory(prefix="cyps-bench-") as folder:
         db = Path(folder) / "cyps.duckdb"
-        load_sample_if_empty(Store(db))
+        if args.data == "scaled":
+            from bench.scaled_data import build_scaled_db
+
+            build_scaled_db(db)
+            load_bundled_benchmarks(Store(db))
+        else:
+            load_sample_if_empty(Store(db))
         floor = Path(folder) / "floor.py"
         floor.write_text(FLOOR_SCRIPT)
         env = {k: v for k, v in os.environ.items() if k != "CYPS_DEMO"}
@@ -246,9 +324,26 @@ def main(argv: list[str]) -> int:
             Setup("floor, 2 processes+nginx", str(floor), 2, True, [FLOOR], levels),
             Setup("app, 2 processes+nginx", "dashboard.py", 2, True, pages, levels, default),
         ]
-        print(f"{max(levels)} sessions; pages: {', '.join(pages)}; N = {levels}", flush=True)
+        print(
+            f"{max(levels)} sessions on the {args.data} data; pages: {', '.join(pages)}; "
+            f"N = {levels}",
+            flush=True,
+        )
         runs = ROOT / "bench" / "out" / f"concurrency-{time.strftime('%Y%m%d-%H%M%S')}"
-        results = [run_setup(setup, env, runs) for setup in setups]
+        results = [
+            run_setup(setup, env, runs) for setup in setups if setup.script != "dashboard.py"
+        ]
+        *ports, https_port, http_port = free_ports(3)
+        with serve(
+            1, ports=ports, https_port=https_port, http_port=http_port, env=env,
+            script=str(floor), run_dir=runs / "floor-beside",
+        ) as beside:  # fmt: skip
+            floor_url = f"ws://{beside.upstreams[0]}/_stcore/stream"
+            results += [
+                run_setup(setup, env, runs, floor_url)
+                for setup in setups
+                if setup.script == "dashboard.py"
+            ]
     report(results)
     print(f"Each process's log (tracebacks of any errors) and nginx's: {runs}")
     return 0
