@@ -179,8 +179,8 @@ def render_indicator(
         )
     if block.left_out and len(figures) > 1:
         st.caption(block.left_out)  # the team chart is bounded to the cap: say what it leaves out
-    # The table straight after the charts: from a chart's one tab stop (Streamlit's full-screen
-    # button; the charts have no Plotly mode bar) the next is its table (issue 16 §6).
+    # The table straight after the charts: from a chart's one tab stop (its mode bar's one
+    # button, Download plot as a PNG) the next is its table (issue 16 §6).
     with st.expander("The figures as a table", expanded=True):
         if block.figures_table is not None:
             st.dataframe(block.figures_table, hide_index=True, width="stretch", height=320)
