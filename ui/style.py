@@ -2,7 +2,7 @@
 
 Streamlit has no media queries in Python, so what must change with the screen is drawn
 both ways and shown or hidden here: at phone width the Overview's scorecard tables give
-way to one card per indicator (`ui.headline.scorecard_cards`); at laptop width the
+way to one card per indicator (`presentation.scorecard_html`); at laptop width the
 table, the accessible data grid, is shown and the cards are not. The rest makes what
 Streamlit draws meet the issue's bar: a focus ring that meets WCAG 2.2's focus
 appearance (a 3px solid outline, offset, in near-black, with a yellow halo so it shows on
@@ -50,15 +50,9 @@ CSS = f"""
   overflow: visible !important;
 }}
 [data-testid="stPlotlyChart"] .modebar-container {{ top: -2.25rem !important; }}
-/* Each chart is one tab stop (issue 16 §6): Plotly's toolbar is a row of buttons, one
-   stop each. Zoom, pan and download are for the mouse and show while it is over the
-   chart; the keyboard's one stop is Fullscreen, shown when it has focus, and the ring
-   is drawn round the whole chart. The data table below the chart is the keyboard's way
-   to its figures. */
-[data-testid="stPlotlyChart"] .modebar-btn:not([data-title="Fullscreen"]) {{
-  visibility: hidden;
-}}
-[data-testid="stPlotlyChart"]:hover .modebar-btn {{ visibility: visible; }}
+/* Each chart is one tab stop (issue 16 §6): its toolbar has one button, Download plot as
+   a PNG (presentation.charts.layout.CHART_CONFIG), always shown in the strip above; the
+   data table below the chart is the keyboard's next stop and its way to the figures. */
 [data-testid="stPlotlyChart"] .modebar-group:focus-within {{ opacity: 1 !important; }}
 /* The scorecard: tables on a laptop, one card per indicator on a phone. */
 [class*="st-key-{CARDS_KEY}"] {{ display: none !important; }}

@@ -154,13 +154,6 @@ def test_scorecard_names_are_whole_and_every_column_fits_at_1440(as_role) -> Non
     assert not problems, "In the scorecard at 1440×900:\n" + "\n".join(problems)
 
 
-# Strict: the day the chart has its tab stop this test passes, and the mark must go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="No tab stop in the chart: CHART_CONFIG (presentation/charts/layout.py) turns "
-    "Plotly's mode bar off, and with it Streamlit 1.67's Fullscreen button, the chart's "
-    "one stop (ui/style.py keeps only that button in the keyboard's path)",
-)
 def test_a_chart_is_one_tab_stop_its_table_the_next_and_the_focus_ring_shows(as_role) -> None:
     """Issue 16 §6, by keyboard on a family page: Tab from the chart's view control lands
     on the chart, one more Tab leaves it for its data table, and every stop on the way
