@@ -234,11 +234,14 @@ def serve(
     run_dir: Path | None = None,
     cert: Path | None = None,
     key: Path | None = None,
+    streamlit_args: Sequence[str] = (),
 ) -> Iterator[Running]:
     """Start `processes` Streamlit processes of `script` and nginx in front; stop all after.
 
     `env` is the Streamlit processes' environment (default: this process's), which is where
     CYPS_DB and CYPS_DEMO come from. `address` None listens on every interface.
+    `streamlit_args` are added to each process's command line (the benchmark's floor at
+    Streamlit's default settings).
     """
     nginx = nginx_binary()
     if not nginx:
@@ -285,7 +288,7 @@ def serve(
                 sys.executable, "-m", "streamlit", "run", script,
                 "--server.headless", "true", "--server.address", "127.0.0.1",
                 "--server.port", str(port), "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false",
+                "--browser.gatherUsageStats", "false", *streamlit_args,
             ]  # fmt: skip
             children[f"Streamlit on port {port}"] = (_start(command, log, env), log)
             running.logs[f"127.0.0.1:{port}"] = log

@@ -97,8 +97,21 @@ def _secrets_files_exist() -> bool:
     return any(Path(p).exists() for p in config.get_option("secrets.files"))
 
 
+def _no_secrets() -> bool:
+    """True when there is no secrets file and none were given in code (AppTest's).
+
+    Streamlit looks for the files again on every access while none exists, and a page
+    run reads the secrets a dozen times: in demo use (no file) that was a fifth of the
+    server's CPU under a committee's load (issue 17). The answer is the same as
+    Streamlit's: without a file there are no secrets.
+    """
+    return getattr(st.secrets, "_secrets", None) is None and not _secrets_files_exist()
+
+
 def secrets_section(name: str) -> Mapping[str, Any]:
     """One table of the deployment's secrets, or {} when there is no secrets file."""
+    if _no_secrets():
+        return {}
     try:
         section = st.secrets.get(name, {})
     except FileNotFoundError:  # Streamlit's "no secrets" (and "unreadable secrets") error
@@ -112,6 +125,8 @@ def secrets_problem() -> str | None:
     Streamlit raises the same error for a missing file and a broken one; a broken
     file must not look like "nothing configured", or demo mode would switch on.
     """
+    if _no_secrets():
+        return None
     try:
         st.secrets.get("auth")
     except FileNotFoundError as err:
@@ -130,6 +145,8 @@ def auth_declared() -> bool:
 
     An empty [auth] is a sign-in someone meant to set up: it must not open demo mode.
     """
+    if _no_secrets():
+        return False
     try:
         return "auth" in st.secrets
     except FileNotFoundError:
