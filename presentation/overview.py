@@ -20,6 +20,7 @@ from analysis.headline import Headline, build_headline
 from analysis.scorecard import LOCAL_MEASURE, NOT_LOADED, benchmark_table, display_table
 from core.catalogue import Catalogue, Family
 from core.periods import long_label
+from etl.benchmarks.sources import plain_source
 from presentation.scorecard_html import (
     plain_table_html,
     scorecard_cards_html,
@@ -97,6 +98,8 @@ def build_overview(
             continue
         mine = national[national["code"].isin(codes)]
         compared = mine[mine["Published year"] != ""].drop(columns=["code"])
+        # The publication in words, not the import's file and column (issue 16 §5).
+        compared = compared.assign(Source=[plain_source(str(x)) for x in compared["Source"]])
         shown = rows.drop(columns=["code"])
         sections.append(
             FamilySection(

@@ -52,3 +52,14 @@ def test_october_2015_shows_the_year_published_by_then_or_says_none_was(
     caseload = table.loc["Average social worker caseload"]
     assert caseload["Published year"] == "None yet"
     assert caseload["Comparison"] == "No DfE figure had been published by October 2015"
+
+
+def test_the_sources_beside_national_figures_name_publications_not_files(
+    overview: AppTest,
+) -> None:
+    """Issue 16 §5: a councillor reads "DfE, Characteristics of children in need", never the
+    import's file and column ("c1_children_in_need….csv, referral_count")."""
+    overview.run()
+    sources = [s for s in comparators_at(overview, dt.date(2017, 3, 1))["Source"] if s]
+    assert sources and all(s.startswith("DfE, ") for s in sources), sources
+    assert not [s for s in sources if ".csv" in s or ".xlsx" in s or "_" in s], list(sources)
