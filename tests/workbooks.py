@@ -38,3 +38,15 @@ def xlsx(
 def csv_bytes(rows: Iterable[Sequence[object]], bom: bool = True) -> bytes:
     text = "\r\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\r\n"
     return text.encode("utf-8-sig" if bom else "utf-8")
+
+
+def filled_template(rows: Iterable[Sequence[object]]) -> bytes:
+    """The upload template a director downloads, with `rows` typed under its data header."""
+    from etl.outputs.template import build_template
+
+    book = openpyxl.load_workbook(io.BytesIO(build_template()))
+    for row in rows:
+        book["data"].append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -79,3 +79,17 @@ def html_tables(at: AppTest) -> list[pd.DataFrame]:
         reader.feed(element.proto.body)
         frames += [pd.DataFrame(t[1:], columns=t[0]) for t in reader.tables if t]
     return frames
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_preview(workbook: bytes, name: str = "correction.xlsx", timeout: float = 60) -> AppTest:
+    """The Upload page as a demo director sees it after choosing `workbook`: the preview."""
+    from ui import access
+
+    page = app("pages/upload.py", timeout)
+    page.session_state[access.DEMO_ROLE_KEY] = "director"
+    page.run()
+    page.file_uploader[0].set_value((name, workbook, XLSX)).run()
+    return page

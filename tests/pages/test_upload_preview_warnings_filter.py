@@ -5,19 +5,15 @@ why, in full. A correction workbook on the sample database, AppTest on a real Du
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.outputs.template import build_template
 from etl.store.database import Store
-from tests.pages.screens import app
-from ui import access
+from tests.pages.screens import upload_preview
+from tests.workbooks import filled_template
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REF = "Referrals responded to within 24 hours"
 FILTER = "upload_figures_filter"
 
@@ -25,21 +21,15 @@ FILTER = "upload_figures_filter"
 def _correction() -> bytes:
     """March's 24-hour figure typed as 9.1 for 91 (a slip), February's set to its own value
     give or take a point (ordinary), and April's referrals, new."""
-    book = openpyxl.load_workbook(io.BytesIO(build_template()))
-    book["data"].append(["REF_24H", dt.date(2017, 3, 1), None, 9.1])
-    book["data"].append(["REFERRALS", dt.date(2017, 4, 1), None, 333])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return filled_template(
+        [["REF_24H", dt.date(2017, 3, 1), None, 9.1], ["REFERRALS", dt.date(2017, 4, 1), None, 333]]
+    )
 
 
 @pytest.fixture
 def at(sample_db: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("CYPS_DB", str(sample_db.path))
-    page = app("pages/upload.py", 60)
-    page.session_state[access.DEMO_ROLE_KEY] = "director"
-    page.run()
-    page.file_uploader[0].set_value(("correction.xlsx", _correction(), XLSX)).run()
+    page = upload_preview(_correction())
     assert not page.exception, page.exception
     return page
 
