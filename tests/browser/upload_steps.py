@@ -206,6 +206,7 @@ def double_click(page, target) -> None:
     (Playwright's `dblclick()` fires both presses in one go, and Streamlit sends only one
     rerun for it, so it never tests a second submission.)
     """
+    target.scroll_into_view_if_needed()  # a mouse press off screen reaches nothing
     box = target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down(click_count=1)
