@@ -167,8 +167,13 @@ def tick(page, label: str) -> None:
     """Tick a Streamlit checkbox by its label (the styled label, not the hidden input, takes
     the click) and wait for the rerun."""
     box = page.get_by_role("checkbox", name=label, exact=True)
+    target = page.locator('[data-testid="stCheckbox"] label').filter(has=box)
+    target.scroll_into_view_if_needed()
+    # A click while the page's previous run is still drawing can be redrawn away before
+    # it reaches the server (CI under load, twice): let that run finish first.
+    wait_ready(page)
     with rerun(page):
-        page.locator('[data-testid="stCheckbox"] label').filter(has=box).click()
+        target.click()
     assert box.is_checked()
 
 
