@@ -144,15 +144,20 @@ def _cell(column: str, value: object) -> str:
     return f"<td{attr}>{html(text)}</td>"
 
 
-def scorecard_table_html(rows: pd.DataFrame, caption: str) -> str:
-    """One family's scorecard: indicator names as row headings, every column in words."""
-    columns = [c for c in COLUMN_HELP if c in rows.columns]
-    head = "".join(
-        f'<th scope="col" title="{html(COLUMN_HELP[c])}">{html(c)}</th>'
-        if COLUMN_HELP[c]
+def _head(columns: list[str], column_help: dict[str, str]) -> str:
+    """Column headings, each with its explanation on hover where it has one."""
+    return "".join(
+        f'<th scope="col" title="{html(column_help[c])}">{html(c)}</th>'
+        if column_help.get(c)
         else f'<th scope="col">{html(c)}</th>'
         for c in columns
     )
+
+
+def scorecard_table_html(rows: pd.DataFrame, caption: str) -> str:
+    """One family's scorecard: indicator names as row headings, every column in words."""
+    columns = [c for c in COLUMN_HELP if c in rows.columns]
+    head = _head(columns, COLUMN_HELP)
     body = []
     for record in rows.to_dict("records"):
         cells = [f'<th scope="row">{html(record["Indicator"])}</th>']
@@ -181,12 +186,7 @@ def scorecard_cards_html(rows: pd.DataFrame) -> str:
 def plain_table_html(frame: pd.DataFrame, caption: str, column_help: dict[str, str]) -> str:
     """A table of text with its first column as row headings (the national comparisons)."""
     columns = list(frame.columns)
-    head = "".join(
-        f'<th scope="col" title="{html(column_help[c])}">{html(c)}</th>'
-        if column_help.get(c)
-        else f'<th scope="col">{html(c)}</th>'
-        for c in columns
-    )
+    head = _head(columns, column_help)
     body = "".join(
         "<tr>"
         + f'<th scope="row">{html(record[columns[0]])}</th>'
